@@ -1,0 +1,48 @@
+"""Shared rendering for commands: diagnostics as text or JSON, exit codes.
+
+Exit codes are the same for every command: 0 clean, 1 findings or failed
+cases, 2 usage or input errors.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Iterable
+
+import click
+
+from clinrules.errors import Diagnostic
+
+EXIT_CLEAN = 0
+EXIT_FINDINGS = 1
+EXIT_USAGE = 2
+
+FORMAT_OPTION = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text for people, json for machines.",
+)
+
+
+def dump_json(data) -> str:
+    """Canonical JSON for reports: sorted keys, stable output."""
+    return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def render_diagnostics(diagnostics: Iterable[Diagnostic], fmt: str) -> str:
+    diagnostics = list(diagnostics)
+    if fmt == "json":
+        return dump_json({"diagnostics": [d.as_dict() for d in diagnostics]})
+    return "".join(d.render() + "\n" for d in diagnostics)
+
+
+def echo_err(text: str) -> None:
+    click.echo(text, err=True, nl=not text.endswith("\n"))
+
+
+def write(text: str) -> None:
+    sys.stdout.write(text)
