@@ -16,6 +16,28 @@ def cli() -> None:
 
 
 # Commands are registered explicitly, one line each.
+from clinrules.cli.check import check  # noqa: E402
+from clinrules.cli.compile import compile_command  # noqa: E402
+
+cli.add_command(check)
+cli.add_command(compile_command)
+from clinrules.cli.test import test_command  # noqa: E402
+
+cli.add_command(test_command)
+from clinrules.cli.lint import lint_command  # noqa: E402
+
+cli.add_command(lint_command)
+from clinrules.cli.coverage import coverage_command  # noqa: E402
+from clinrules.cli.build import build_command  # noqa: E402
+
+cli.add_command(coverage_command)
+cli.add_command(build_command)
+
+from clinrules.cli.eval import eval_command  # noqa: E402
+from clinrules.cli.schema import schema_command  # noqa: E402
+
+cli.add_command(eval_command)
+cli.add_command(schema_command)
 
 
 def main() -> None:

@@ -1,0 +1,86 @@
+"""`clinrules build`: compile, lint, test and measure every ruleset; ship only when all pass."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from clinrules.cli._output import FORMAT_OPTION, dump_json, echo_err, render_diagnostics, write
+from clinrules.cli.coverage import parse_percent
+from clinrules.testing.coverage_build import build, report
+from clinrules.testing.coverage_model import METRIC_TITLES
+
+
+@click.command("build")
+@click.option("--out", "out_dir", default="build", show_default=True,
+              type=click.Path(file_okay=False, path_type=Path),
+              help="Where the compiled JSON, report.json and coverage/ go.")
+@click.option("--rulesets", "rulesets_dir", default="rulesets", show_default=True,
+              type=click.Path(path_type=Path), help="Directory of .rules files.")
+@click.option("--fixtures", "fixtures_dir", default="fixtures", show_default=True,
+              type=click.Path(path_type=Path), help="Directory of fixture files.")
+@click.option("--fail-under", callback=parse_percent, metavar="PCT",
+              help="Also fail when any coverage metric of a ruleset is under PCT percent.")
+@FORMAT_OPTION
+def build_command(out_dir: Path, rulesets_dir: Path, fixtures_dir: Path, fail_under, fmt: str) -> None:
+    """Compile every ruleset, lint it, run its fixtures and measure coverage.
+
+    Error-level lint findings, failing or erroring cases, and (with
+    --fail-under) low coverage fail the build. Only a passing build writes
+    OUT/<name>.json, OUT/report.json and OUT/coverage/index.html.
+
+    Exit code 0 built, 1 the build failed, 2 an input could not be read.
+    """
+    result = build(rulesets_dir, fixtures_dir, out_dir, fail_under)
+    if fmt == "json":
+        data = report(result)
+        data["input_errors"] = [d.as_dict() for d in result.input_errors]
+        data["out"] = out_dir.as_posix() if result.written else None
+        write(dump_json(data))
+    else:
+        write(summary(result, out_dir))
+    if result.input_errors:
+        echo_err(render_diagnostics(result.input_errors, "text"))
+    if result.fixture_errors:
+        echo_err(render_diagnostics(result.fixture_errors, "text"))
+    raise SystemExit(result.exit_code)
+
+
+def summary(result, out_dir: Path) -> str:
+    lines = []
+    for entry in result.rulesets:
+        shown = entry.source.as_posix()
+        if entry.doc is None and not entry.compile_errors:
+            lines.append(f"FAIL {shown}: cannot be read")
+            continue
+        if entry.doc is None:
+            lines.append(f"FAIL {shown}: {len(entry.compile_errors)} compile error(s)")
+            lines.extend("  " + d.render().replace("\n", "\n  ") for d in entry.compile_errors)
+            continue
+        cases = entry.cases
+        passed = sum(1 for c in cases if c.status == "passed")
+        cov = ""
+        if entry.coverage is not None:
+            cov = ", ".join(f"{METRIC_TITLES[n]} {m.percent:.1f}%" for n, m in entry.coverage.metrics.items())
+        status = "ok  " if entry.ok else "FAIL"
+        lines.append(
+            f"{status} {shown}: lint {len(entry.lint_errors)} error(s) "
+            f"{sum(1 for f in entry.findings if f.severity == 'warning')} warning(s); "
+            f"cases {passed}/{len(cases)} passed; coverage: {cov or 'none'}"
+        )
+        for finding in entry.lint_errors:
+            lines.append(f"  {shown}:{finding.line}:{finding.column}: error: {finding.message} [{finding.code}]")
+        for case in entry.failed_cases:
+            reason = "; ".join(case.failures) if case.failures else (case.error or case.status)
+            lines.append(f"  case `{case.name}` (line {case.line}) {case.status}: {reason}")
+    for ruleset, metric in result.under:
+        lines.append(f"FAIL {ruleset}: {METRIC_TITLES[metric]} coverage under --fail-under")
+    for fixture in result.unmatched_fixtures:
+        lines.append(f"note: {fixture} is for a ruleset outside the rulesets directory; not run in this build")
+    if result.written:
+        lines.append(f"build ok: {len(result.rulesets)} ruleset(s) written to {out_dir.as_posix()}/ "
+                     "(report.json, coverage/index.html)")
+    else:
+        lines.append("build failed: nothing written")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,182 @@
+"""`clinrules lint PATH...`: lint rulesets and render the findings.
+
+Holds no analysis: it loads documents (compiling `.rules` files, validating
+compiled `.json`), finds each file's project configuration, calls
+`clinrules.lint.lint`, and renders text, JSON or SARIF.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from clinrules.cli._output import EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, dump_json, echo_err, write
+from clinrules.errors import Diagnostic, RulesError
+from clinrules.lint import CODES, find_config, lint, lookup
+from clinrules.lint.findings import Finding
+
+SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
+
+
+def _expand(paths: tuple[str, ...]) -> tuple[list[Path], list[Diagnostic]]:
+    files: list[Path] = []
+    problems: list[Diagnostic] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found = sorted(p for p in path.rglob("*.rules") if p.is_file())
+            if not found:
+                problems.append(Diagnostic("no-rules-files", f"no .rules files under `{raw}`", file=raw))
+            files.extend(found)
+        elif path.is_file():
+            files.append(path)
+        else:
+            problems.append(Diagnostic("unreadable-file", f"cannot read `{raw}`: no such file or folder",
+                                       file=raw))
+    return files, problems
+
+
+def _load(path: Path) -> tuple[dict, str | None]:
+    """The compiled document of `path` and its `.rules` source text, if any."""
+    if path.suffix.lower() == ".json":
+        try:
+            doc = json.loads(path.read_text("utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise RulesError.single("unreadable-file", f"cannot read compiled ruleset `{path}`: {exc}",
+                                    file=str(path)) from None
+        from clinrules.schemas import validator
+
+        errors = sorted(validator("compiled-ruleset").iter_errors(doc), key=lambda e: list(e.absolute_path))
+        if errors:
+            first = errors[0]
+            where = "/".join(str(p) for p in first.absolute_path) or "(top)"
+            raise RulesError.single("bad-compiled-ruleset",
+                                    f"`{path}` is not a compiled ruleset: at {where}: {first.message}",
+                                    file=str(path))
+        source = path.parent / str(doc.get("source_file") or "")
+        text = source.read_text("utf-8", errors="replace") if doc.get("source_file") and source.is_file() else None
+        return doc, text
+    from clinrules.compiler import compile_file
+
+    doc = compile_file(path)
+    return doc, path.read_text("utf-8")
+
+
+def _witness_table(witness: dict) -> str:
+    width = max(len(k) for k in witness)
+    rows = []
+    for key, value in witness.items():
+        shown = json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else value
+        rows.append(f"      {key.ljust(width)}  {shown}")
+    return "    witness:\n" + "\n".join(rows) + "\n"
+
+
+def render_text(findings: list[tuple[Finding, str | None]]) -> str:
+    out = []
+    counts = {"error": 0, "warning": 0, "info": 0}
+    for finding, source in findings:
+        counts[finding.severity] = counts.get(finding.severity, 0) + 1
+        where = f"{finding.file}:{finding.line}:{finding.column}"
+        out.append(f"{where}: {finding.severity}[{finding.code} {finding.name}]: {finding.message}\n")
+        lines = source.splitlines() if source else []
+        if finding.line and 0 < finding.line <= len(lines):
+            line = lines[finding.line - 1].expandtabs(1)
+            out.append(f"    {line}\n    {' ' * ((finding.column or 1) - 1)}^\n")
+        if finding.witness:
+            out.append(_witness_table(finding.witness))
+    total = sum(counts.values())
+    out.append(f"{total} finding{'s' if total != 1 else ''} "
+               f"({counts['error']} errors, {counts['warning']} warnings, {counts['info']} info)\n")
+    return "".join(out)
+
+
+def render_sarif(findings: list[Finding]) -> dict:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        tool_version = version("clinrules")
+    except PackageNotFoundError:
+        tool_version = "0"
+    index = {c.code: i for i, c in enumerate(CODES)}
+    rules = [{
+        "id": c.code,
+        "name": c.name,
+        "shortDescription": {"text": c.summary},
+        "helpUri": c.help_uri,
+        "defaultConfiguration": {"level": _LEVEL[c.severity]},
+        "properties": {"family": c.family},
+    } for c in CODES]
+    results = []
+    for f in findings:
+        result = {
+            "ruleId": f.code,
+            "ruleIndex": index[f.code],
+            "level": _LEVEL.get(f.severity, "warning"),
+            "message": {"text": f.message},
+            "locations": [{"physicalLocation": {
+                "artifactLocation": {"uri": Path(f.file or "ruleset").as_posix()},
+                "region": {"startLine": f.line or 1, "startColumn": f.column or 1},
+            }}],
+            "properties": {"name": f.name, "rules": list(f.rules), "witness": f.witness},
+        }
+        results.append(result)
+    return {
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {"name": "clinrules", "version": tool_version,
+                                "informationUri": "https://github.com/clinrules/clinrules",
+                                "rules": rules}},
+            "results": results,
+        }],
+    }
+
+
+@click.command("lint")
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif"]), default="text",
+              show_default=True, help="text for people, json for machines, sarif for code scanning.")
+@click.option("--explain", "explain", metavar="CODE", help="Print the documentation of a lint code (CR002 or gap).")
+def lint_command(paths: tuple[str, ...], fmt: str, explain: str | None) -> None:
+    """Find conflicts, gaps, dead and masked rules and style problems.
+
+    PATH may be .rules files, folders (every *.rules below) or compiled .json.
+    Exit 0 without error-level findings, 1 with any, 2 for unreadable input.
+    """
+    if explain is not None:
+        code = lookup(explain)
+        if code is None:
+            known = ", ".join(f"{c.code} {c.name}" for c in CODES)
+            echo_err(f"error: unknown lint code `{explain}`; known codes: {known}")
+            raise SystemExit(EXIT_USAGE)
+        write(code.doc())
+        raise SystemExit(EXIT_CLEAN)
+    if not paths:
+        echo_err("error: give at least one .rules file, folder or compiled .json (see --help)")
+        raise SystemExit(EXIT_USAGE)
+    files, problems = _expand(paths)
+    found: list[tuple[Finding, str | None]] = []
+    for path in files:
+        try:
+            doc, source = _load(path)
+            config = find_config(path)
+            findings = lint(doc, config=config, file=str(path))
+        except RulesError as exc:
+            problems.extend(exc.diagnostics)
+            continue
+        found.extend((f, source) for f in findings)
+    if problems:
+        echo_err("".join(d.render() + "\n" for d in problems))
+    findings_only = [f for f, _ in found]
+    if fmt == "json":
+        write(dump_json({"findings": [f.as_dict() for f in findings_only]}))
+    elif fmt == "sarif":
+        write(dump_json(render_sarif(findings_only)))
+    else:
+        write(render_text(found))
+    if problems:
+        raise SystemExit(EXIT_USAGE)
+    raise SystemExit(EXIT_FINDINGS if any(f.severity == "error" for f in findings_only) else EXIT_CLEAN)

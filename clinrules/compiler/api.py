@@ -1,0 +1,87 @@
+"""The compiler's entry points: parse, run the stages in order, validate.
+
+The stages are an ordered tuple of named functions (as sqlglot's optimizer
+and OPA's compiler): each reads what earlier ones resolved and adds its own
+diagnostics; the document is emitted only when none of them found a problem.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable
+
+from clinrules import dsl
+from clinrules.compiler.codes import attach_codes
+from clinrules.compiler.conditions import compile_conditions
+from clinrules.compiler.cycles import check_cycles
+from clinrules.compiler.declare import declare
+from clinrules.compiler.emit import dumps, emit
+from clinrules.compiler.header import check_header
+from clinrules.compiler.inputs import resolve_inputs
+from clinrules.compiler.rules import check_rules
+from clinrules.compiler.state import Compilation
+from clinrules.errors import Diagnostic, RulesError
+from clinrules.schemas import validator
+
+STAGES: tuple[tuple[str, Callable[[Compilation], None]], ...] = (
+    ("header", check_header),
+    ("declare", declare),
+    ("inputs", resolve_inputs),
+    ("codes", attach_codes),
+    ("conditions", compile_conditions),
+    ("cycles", check_cycles),
+    ("rules", check_rules),
+)
+
+SCHEMA = "compiled-ruleset"
+
+__all__ = ["STAGES", "compile_source", "compile_file", "dumps"]
+
+
+def compile_source(text: str, path: str) -> dict:
+    """Compile the text of one `.rules` file; raise RulesError with every problem found."""
+    return _compile(text, path, None)
+
+
+def compile_file(path) -> dict:
+    """Read and compile one `.rules` file; unreadable, empty, binary or non-UTF-8 files are RulesErrors."""
+    shown = str(path)
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as exc:
+        raise _unreadable(shown, f"cannot read `{shown}`: {exc.strerror or exc}") from None
+    if not raw.strip():
+        raise _unreadable(shown, f"`{shown}` is empty", hint="a rules file starts with `ruleset \"TITLE\"`")
+    if b"\x00" in raw:
+        raise _unreadable(shown, f"`{shown}` is a binary file, not a rules file")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise _unreadable(shown, f"`{shown}` is not UTF-8 text (bad byte at line {line})",
+                          hint="save the file as UTF-8") from None
+    return _compile(text.removeprefix("\ufeff"), shown, raw)
+
+
+def _unreadable(path: str, message: str, hint: str | None = None) -> RulesError:
+    return RulesError([Diagnostic("unreadable-file", message, file=path, hint=hint)])
+
+
+def _compile(text: str, path: str, raw: bytes | None) -> dict:
+    comp = Compilation(dsl.parse(text, path), path)
+    for _name, stage in STAGES:
+        stage(comp)
+    if comp.diagnostics:
+        raise RulesError(comp.diagnostics)
+    emit(comp, raw)
+    problems = sorted(validator(SCHEMA).iter_errors(comp.doc), key=lambda e: list(e.absolute_path))
+    if problems:
+        first = problems[0]
+        where = "/".join(str(p) for p in first.absolute_path) or "(top)"
+        raise RulesError([Diagnostic(
+            "internal-error",
+            f"the compiled document does not match its schema at {where}: {first.message}",
+            file=path,
+            hint="this is a bug in clinrules; please report it with the rules file",
+        )])
+    return comp.doc

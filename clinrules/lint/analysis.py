@@ -1,0 +1,97 @@
+"""What every finding family shares: the region space of one document, the
+box sets of its conditions, and which rules decide which decision."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+from clinrules.lint.boxes import Box, Sweep, and_dnf
+from clinrules.lint.conditions import Conditions
+from clinrules.lint.regions import build_dims
+from clinrules.lint.witness import Words, patient
+
+
+@dataclass(frozen=True)
+class Member:
+    """A rule as seen from one decision: the options it names there."""
+
+    rule: dict
+    options: frozenset
+
+    @property
+    def name(self) -> str:
+        return self.rule["name"]
+
+
+class Analysis:
+    def __init__(self, doc: dict, extra_conditions: list[dict] | None = None):
+        self.doc = doc
+        self.dims = build_dims(doc, extra_conditions)
+        self.conds = Conditions(doc, self.dims)
+        self.words = Words(doc, self.dims)
+        # every input known: the space of gaps, conflicts and witnesses
+        self.known: Box = {d.index: d.known for d in self.dims if d.missing}
+
+    @cached_property
+    def scope_yes(self) -> list[Box]:
+        return self.conds.yes(self.doc.get("scope"))
+
+    @cached_property
+    def scope_no(self) -> list[Box]:
+        return self.conds.no(self.doc.get("scope"))
+
+    @cached_property
+    def members(self) -> dict[str, list[Member]]:
+        """Decision key -> its rules in rule order."""
+        out: dict[str, list[Member]] = {d["key"]: [] for d in self.doc.get("decisions", [])}
+        for rule in self.doc.get("rules", []):
+            chosen: dict[str, set] = {}
+            for action in rule.get("actions", []):
+                chosen.setdefault(action["decision"], set()).add(action["option"])
+            for key, options in chosen.items():
+                if key in out:
+                    out[key].append(Member(rule, frozenset(options)))
+        return out
+
+    def fires(self, rule: dict) -> list[Box]:
+        """Patients (possibly with missing inputs) for whom the rule's
+        condition is yes inside the scope."""
+        return and_dnf(self.scope_yes, self.conds.yes(rule.get("condition")))
+
+    def fires_known(self, rule: dict) -> list[Box]:
+        out = []
+        for box in self.fires(rule):
+            cut = dict(box)
+            ok = True
+            for d, m in self.known.items():
+                cut[d] = cut.get(d, m) & m
+                if not cut[d]:
+                    ok = False
+                    break
+            if ok:
+                out.append(cut)
+        return out
+
+    def patient(self, box: Box) -> dict:
+        return patient(box, self.dims, self.words)
+
+    def first_point(self, boxes: list[Box], space: Box | None = None) -> Box | None:
+        """A point of the union of `boxes` inside `space` (default: every
+        input known), or None if it is empty."""
+        space = self.known if space is None else space
+        for box in boxes:
+            cut = dict(box)
+            ok = True
+            for d, m in space.items():
+                cut[d] = cut.get(d, m) & m
+                if not cut[d]:
+                    ok = False
+                    break
+            if ok:
+                return cut
+        return None
+
+    def covered(self, region: Box, cover: list[Box]) -> bool:
+        """Every patient of `region` lies in the union of `cover`."""
+        return Sweep(cover, region, self.dims).first_uncovered() is None

@@ -1,0 +1,46 @@
+"""CR004 masked-rule: under `first match` (the first rule in writing order
+wins) or `with priority` (the first-listed option wins), a rule that can
+never decide: wherever it fires, a rule ahead of it is yes or might be."""
+
+from __future__ import annotations
+
+from clinrules.lint.analysis import Analysis
+from clinrules.lint.boxes import intersect
+from clinrules.lint.dead import dead_rules
+from clinrules.lint.findings import Finding, make
+
+
+def masked(an: Analysis) -> list[Finding]:
+    out: list[Finding] = []
+    gone = dead_rules(an)
+    for decision in an.doc.get("decisions", []):
+        policy = decision.get("policy")
+        if decision.get("kind") != "one of" or policy not in ("first match", "priority"):
+            continue
+        rank = {o["key"]: i for i, o in enumerate(decision["options"])}
+        members = [m for m in an.members[decision["key"]] if not m.rule.get("otherwise")]
+        for i, member in enumerate(members):
+            if member.name in gone:
+                continue
+            if policy == "first match":
+                ahead = members[:i]
+            else:
+                best = min(rank.get(o, len(rank)) for o in member.options)
+                ahead = [m for m in members
+                         if min(rank.get(o, len(rank)) for o in m.options) < best]
+            fire = an.fires(member.rule)
+            covers = {m.name: an.conds.not_no(m.rule.get("condition")) for m in ahead}
+            cover = [b for boxes in covers.values() for b in boxes]
+            if not cover or not all(an.covered(x, cover) for x in fire):
+                continue
+            masking = [name for name, boxes in covers.items()
+                       if any(intersect(x, y) is not None for x in fire for y in boxes)]
+            why = ("an earlier rule" if policy == "first match"
+                   else "a rule choosing an option listed before")
+            message = (f"rule `{member.name}` can never decide `{decision['name']}`: whenever it "
+                       f"fires, {why} already does (or might): "
+                       + ", ".join(f"`{n}`" for n in masking))
+            out.append(make("masked-rule", message, an.doc, member.rule.get("at"),
+                            rules=[member.name] + masking, subjects=[member.rule],
+                            masked_by=masking))
+    return out

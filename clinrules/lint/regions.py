@@ -1,0 +1,203 @@
+"""The finite abstraction of every input: what makes the analysis exact.
+
+A numeric input is cut at every threshold any condition compares it with
+(clipped to its declared range): each threshold is a point region, each open
+interval between two consecutive thresholds is a region. Every condition of
+the language is constant on each region, so a condition becomes a Boolean
+function over region choices and the linter never enumerates numbers.
+Numbers are rational-valued, so every open interval holds patients.
+
+An input that some `is known` / `is missing` condition reads also gets a
+`missing` value: dead-rule analysis must see that `ESR is missing` can be
+true. Gap and conflict analysis restrict every input to its known values.
+"""
+
+from __future__ import annotations
+
+import math
+from functools import lru_cache
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Iterator
+
+MISSING = "missing"
+
+
+@lru_cache(maxsize=65536)
+def exact(text: str) -> Fraction:
+    """An exact number string of the IR (`"6"`, `"45.65625"`, `"10/7"`)."""
+    if text.isdigit():
+        return Fraction(int(text))
+    return Fraction(text)
+
+
+@dataclass(frozen=True)
+class Region:
+    """One value class of a numeric input: a point or an open interval.
+
+    `lo`/`hi` are None for an unbounded end. `written` keeps how the editor
+    wrote a threshold point (`"10 days"`), the best way to show it back."""
+
+    lo: Fraction | None
+    hi: Fraction | None
+    point: bool
+    written: str | None = None
+
+    def sample(self) -> Fraction:
+        """A representative value: any point of the region gives the same
+        truth to every condition of the ruleset."""
+        if self.point:
+            return self.lo  # type: ignore[return-value]
+        if self.lo is None and self.hi is None:
+            return Fraction(0)
+        if self.lo is None:
+            return self.hi - 1  # type: ignore[operator]
+        if self.hi is None:
+            return self.lo + 1
+        return (self.lo + self.hi) / 2
+
+    def nice(self) -> Fraction:
+        """A short value inside the region, for witnesses people read:
+        the first integer above the lower end, else the shortest decimal."""
+        if self.point:
+            return self.lo  # type: ignore[return-value]
+        lo, hi = self.lo, self.hi
+        if lo is None and hi is None:
+            return Fraction(0)
+        if lo is None:
+            return Fraction(math.ceil(hi) - 1)  # type: ignore[arg-type]
+        candidate = Fraction(math.floor(lo) + 1)
+        if hi is None or candidate < hi:
+            return candidate
+        step = Fraction(1, 10)
+        while True:
+            value = Fraction(math.floor(lo / step) + 1) * step
+            if value < hi:
+                return value
+            step /= 10
+
+
+@dataclass(frozen=True)
+class Dim:
+    """One input as the analysis sees it: its finite list of values.
+
+    `values` are Region objects (numbers, quantities), True/False (yes/no)
+    or option keys (one of); `missing` adds a last value standing for an
+    input the caller did not supply."""
+
+    index: int
+    key: str
+    name: str
+    type: str
+    values: tuple
+    missing: bool
+    input: dict
+
+    def __post_init__(self) -> None:
+        size = len(self.values) + (1 if self.missing else 0)
+        object.__setattr__(self, "size", size)
+        object.__setattr__(self, "full", (1 << size) - 1)
+        object.__setattr__(self, "known", (1 << len(self.values)) - 1)
+        object.__setattr__(self, "missing_bit", (1 << len(self.values)) if self.missing else 0)
+
+    def value_bits(self, mask: int) -> Iterator[int]:
+        i = 0
+        while mask:
+            if mask & 1:
+                yield i
+            mask >>= 1
+            i += 1
+
+
+def walk(node: dict | None) -> Iterator[dict]:
+    """Every node of a condition tree, parent before children."""
+    if node is None:
+        return
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        yield current
+        children = current.get("args")
+        if children:
+            stack.extend(reversed(children))
+        elif current.get("arg") is not None:
+            stack.append(current["arg"])
+
+
+def all_conditions(doc: dict) -> Iterator[dict]:
+    """Every condition root of the document: scope, definitions, rules."""
+    if doc.get("scope") is not None:
+        yield doc["scope"]
+    for definition in doc.get("definitions", []):
+        if definition.get("kind") == "score":
+            for item in definition.get("items", []):
+                yield item["condition"]
+        elif definition.get("condition") is not None:
+            yield definition["condition"]
+    for rule in doc.get("rules", []):
+        if rule.get("condition") is not None:
+            yield rule["condition"]
+
+
+def _thresholds(doc: dict, extra: list[dict]) -> tuple[dict, dict]:
+    points: dict[str, set[Fraction]] = {}
+    written: dict[tuple[str, Fraction], str] = {}
+    missing: dict[str, bool] = {}
+    roots = list(all_conditions(doc)) + extra
+    for root in roots:
+        for node in walk(root):
+            op = node.get("op")
+            key = node.get("input")
+            if op == "known":
+                missing[key] = True
+            elif op == "compare" and key is not None:
+                value = exact(node["value"])
+                points.setdefault(key, set()).add(value)
+                if node.get("written"):
+                    written.setdefault((key, value), node["written"])
+            elif op == "between" and key is not None:
+                for bound, text in (("low", "written_low"), ("high", "written_high")):
+                    value = exact(node[bound])
+                    points.setdefault(key, set()).add(value)
+                    if node.get(text):
+                        written.setdefault((key, value), node[text])
+    return {"points": points, "written": written}, missing
+
+
+def numeric_regions(cuts: set[Fraction], rng: dict | None, written: dict) -> tuple[Region, ...]:
+    lo = exact(str(rng["min"])) if rng and rng.get("min") is not None else None
+    hi = exact(str(rng["max"])) if rng and rng.get("max") is not None else None
+    inside = sorted(c for c in cuts if (lo is None or c > lo) and (hi is None or c < hi))
+    regions: list[Region] = []
+    prev = lo
+    if lo is not None:
+        regions.append(Region(lo, lo, True, written.get(lo)))
+    for cut in inside:
+        regions.append(Region(prev, cut, False))
+        regions.append(Region(cut, cut, True, written.get(cut)))
+        prev = cut
+    if hi is not None and lo is not None and hi == lo:
+        return tuple(regions)
+    regions.append(Region(prev, hi, False))
+    if hi is not None:
+        regions.append(Region(hi, hi, True, written.get(hi)))
+    return tuple(regions)
+
+
+def build_dims(doc: dict, extra: list[dict] | None = None) -> list[Dim]:
+    """The analysis space of a document (plus any extra condition trees a
+    caller asks about, whose thresholds must be cut too)."""
+    cuts, missing = _thresholds(doc, extra or [])
+    dims = []
+    for index, spec in enumerate(doc.get("inputs", [])):
+        key = spec["key"]
+        kind = spec["type"]
+        if kind == "yes/no":
+            values: tuple = (True, False)
+        elif kind == "one of":
+            values = tuple(" ".join(o.split()).casefold() for o in spec["options"])
+        else:
+            own = {v: w for (k, v), w in cuts["written"].items() if k == key}
+            values = numeric_regions(cuts["points"].get(key, set()), spec.get("range"), own)
+        dims.append(Dim(index, key, spec["name"], kind, values, bool(missing.get(key)), spec))
+    return dims

@@ -1,0 +1,168 @@
+"""Patients and regions in the editor's words.
+
+A witness is a whole patient in the form `clinrules eval --facts` accepts:
+quantities as `"6 weeks"` in the unit the input was declared with (or, when
+the exact value has no terminating decimal there, another accepted unit in
+which it has: `"10.5 days"`), yes/no as true/false, options by name,
+numbers as JSON integers or exact decimal strings.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Sequence
+
+from clinrules.lint.boxes import Box
+from clinrules.lint.regions import Dim, Region
+
+
+def decimal_text(value: Fraction) -> str | None:
+    """The exact terminating decimal of `value`, or None if it has none."""
+    den = value.denominator
+    twos = fives = 0
+    while den % 2 == 0:
+        den //= 2
+        twos += 1
+    while den % 5 == 0:
+        den //= 5
+        fives += 1
+    if den != 1:
+        return None
+    digits = max(twos, fives)
+    if digits == 0:
+        return str(value.numerator)
+    scaled = abs(value.numerator) * (10**digits) // value.denominator
+    sign = "-" if value < 0 else ""
+    whole, frac = divmod(scaled, 10**digits)
+    return f"{sign}{whole}.{str(frac).rjust(digits, '0').rstrip('0')}"
+
+
+def exact_text(value: Fraction) -> str:
+    return decimal_text(value) or f"{value.numerator}/{value.denominator}"
+
+
+class Words:
+    """Renders values of one document's inputs."""
+
+    def __init__(self, doc: dict, dims: Sequence[Dim]):
+        self.doc = doc
+        self.dims = dims
+
+    def quantity(self, dim: Dim, value: Fraction, written: str | None = None) -> str:
+        spec = dim.input
+        text = decimal_text(value)
+        if text is not None:
+            return f"{text} {spec.get('unit_written') or spec.get('unit')}"
+        if written:
+            return written
+        table = (self.doc.get("units") or {}).get(spec.get("dimension") or "", {}).get("units", {})
+        own = table.get(spec.get("unit"))
+        if own:
+            base = value * Fraction(own["factor"]) + Fraction(own["offset"])
+            for code in sorted(table):
+                unit = table[code]
+                converted = (base - Fraction(unit["offset"])) / Fraction(unit["factor"])
+                text = decimal_text(converted)
+                if text is not None:
+                    alias = max(unit.get("aliases") or [code], key=lambda a: (len(a), a))
+                    return f"{text} {alias}"
+        return f"{exact_text(value)} {spec.get('unit_written') or spec.get('unit')}"
+
+    def number_value(self, dim: Dim, value: Fraction, written: str | None = None):
+        if dim.type == "quantity":
+            return self.quantity(dim, value, written)
+        if value.denominator == 1:
+            return int(value)
+        return decimal_text(value) or exact_text(value)
+
+    def value(self, dim: Dim, index: int):
+        """The fact value for value `index` of `dim`."""
+        item = dim.values[index]
+        if dim.type == "yes/no":
+            return bool(item)
+        if dim.type == "one of":
+            for option in dim.input["options"]:
+                if " ".join(option.split()).casefold() == item:
+                    return option
+            return item
+        region: Region = item
+        if region.point:
+            return self.number_value(dim, region.lo, region.written)  # type: ignore[arg-type]
+        return self.number_value(dim, region.nice())
+
+    def value_text(self, dim: Dim, value: Fraction, written: str | None = None) -> str:
+        shown = self.number_value(dim, value, written)
+        return str(shown)
+
+
+def prefer(dim: Dim, mask: int) -> int:
+    """Which value of `mask` a witness shows: no over yes, an open interval
+    (a typical value) over a boundary point, the first option."""
+    mask &= dim.known
+    indices = list(dim.value_bits(mask))
+    if not indices:
+        raise ValueError(f"no known value left for {dim.name}")
+    if dim.type == "yes/no":
+        return 1 if 1 in indices else indices[0]
+    if dim.type in ("number", "quantity"):
+        for i in indices:
+            if not dim.values[i].point:
+                return i
+    return indices[0]
+
+
+def patient(box: Box, dims: Sequence[Dim], words: Words) -> dict:
+    """A whole patient (every input known) inside `box`."""
+    out = {}
+    for dim in dims:
+        out[dim.name] = words.value(dim, prefer(dim, box.get(dim.index, dim.full)))
+    return out
+
+
+def describe(dim: Dim, mask: int, words: Words) -> str:
+    """One input's part of a region, as an editor would say it."""
+    mask &= dim.known
+    if dim.type == "yes/no":
+        return dim.name if mask == 1 else f"no {dim.name}"
+    if dim.type == "one of":
+        names = [words.value(dim, i) for i in dim.value_bits(mask)]
+        if len(names) == 1:
+            return f"{dim.name} is {names[0]}"
+        return f"{dim.name} is one of [{', '.join(names)}]"
+    runs: list[tuple[int, int]] = []
+    for i in dim.value_bits(mask):
+        if runs and runs[-1][1] == i - 1:
+            runs[-1] = (runs[-1][0], i)
+        else:
+            runs.append((i, i))
+    last = len(dim.values) - 1
+    parts = []
+    for first, end in runs:
+        lo_region: Region = dim.values[first]
+        hi_region: Region = dim.values[end]
+        if first == end and lo_region.point:
+            parts.append(f"{dim.name} exactly {words.value_text(dim, lo_region.lo, lo_region.written)}")
+            continue
+        bits = []
+        if first > 0 and lo_region.lo is not None:
+            text = words.value_text(dim, lo_region.lo, lo_region.written)
+            bits.append(("at least " if lo_region.point else "more than ") + text)
+        if end < last and hi_region.hi is not None:
+            text = words.value_text(dim, hi_region.hi, hi_region.written)
+            bits.append(("at most " if hi_region.point else "less than ") + text)
+        parts.append(f"{dim.name} " + " and ".join(bits) if bits else f"any {dim.name}")
+    return " or ".join(parts)
+
+
+def describe_box(box: Box, dims: Sequence[Dim], words: Words, skip: Box | None = None) -> str:
+    """A region in words; inputs whose part equals `skip` (the scope) are
+    left out, since every region reported lies inside the scope anyway."""
+    parts = []
+    for dim in dims:
+        mask = box.get(dim.index, dim.full) & dim.known
+        if mask == dim.known:
+            continue
+        if skip is not None and (skip.get(dim.index, dim.full) & dim.known) == mask:
+            continue
+        parts.append(describe(dim, mask, words))
+    return ", ".join(parts) if parts else "every patient"

@@ -1,0 +1,73 @@
+"""Exact numbers in and out of the runtime.
+
+Thresholds in the compiled JSON are exact number strings, and patient values
+must meet them exactly: a duration of `0.1` weeks is one tenth, not the binary
+float nearest to it. So every number that enters is turned into a `Fraction`
+through its decimal text, and every number shown to people is written back as
+a terminating decimal when it has one.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from decimal import Decimal
+from fractions import Fraction
+from numbers import Number
+
+NUMBER_RE = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+
+
+def to_fraction(value) -> Fraction | None:
+    """The exact value of a JSON/YAML/Python number, or None if it is not one.
+
+    Floats go through their shortest decimal repr, so `0.1` is 1/10 (the
+    number the person wrote), never 3602879701896397/36028797018963968.
+    Booleans are not numbers here: callers reject them with their own message.
+    """
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return Fraction(value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return None
+        return Fraction(repr(value))
+    if isinstance(value, Fraction):
+        return value
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            return None
+        return Fraction(value)
+    if isinstance(value, Number):
+        return None
+    return None
+
+
+def parse_number(text: str) -> Fraction | None:
+    """A plain decimal number written as text (`"7"`, `"-0.5"`, `"1e3"`)."""
+    text = text.strip()
+    if NUMBER_RE.fullmatch(text):
+        return Fraction(text)
+    return None
+
+
+def fmt(value: Fraction) -> str:
+    """A terminating decimal when the value has one, else `p/q`."""
+    if value.denominator == 1:
+        return str(value.numerator)
+    den = value.denominator
+    twos = fives = 0
+    while den % 2 == 0:
+        den //= 2
+        twos += 1
+    while den % 5 == 0:
+        den //= 5
+        fives += 1
+    if den != 1:
+        return f"{value.numerator}/{value.denominator}"
+    places = max(twos, fives)
+    scaled = abs(value.numerator) * 10**places // value.denominator
+    digits = str(scaled).rjust(places + 1, "0")
+    sign = "-" if value < 0 else ""
+    return f"{sign}{digits[:-places]}.{digits[-places:]}"

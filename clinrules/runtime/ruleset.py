@@ -1,0 +1,250 @@
+"""A loaded ruleset: validate facts, evaluate patients.
+
+`evaluate_validated` is the hot path: one call of the generated `front`
+code, a few bitset operations to find the rules that are yes or unknown, and
+the decision closed forms (see `decide`) over those rules only. The explain
+path records every node with the generated recording functions and feeds
+the same closed forms; both are built from the same plan.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from clinrules.errors import Diagnostic, RulesError
+from clinrules.runtime.conditions import NAMES, NO, UNKNOWN, YES
+from clinrules.runtime.decide import CONFLICT, NOTHING, DecisionPlan
+from clinrules.runtime.facts import FactChecker, Facts, show
+from clinrules.runtime.model import read_decisions, read_inputs, read_rules
+from clinrules.runtime.plan import Plan
+from clinrules.runtime.result import DecisionResult, Result, TraceStep
+from clinrules.runtime.units import UnitTable
+
+
+def _bits(mask: int) -> list[int]:
+    """Positions of the set bits, ascending."""
+    if mask.bit_count() <= 8:
+        out = []
+        while mask:
+            low = mask & -mask
+            out.append(low.bit_length() - 1)
+            mask ^= low
+        return out
+    text = bin(mask)
+    last = len(text) - 1
+    out = []
+    pos = text.find("1", 2)
+    while pos != -1:
+        out.append(last - pos)
+        pos = text.find("1", pos + 1)
+    out.reverse()
+    return out
+
+
+class CompiledRuleset:
+    """One compiled ruleset, ready to evaluate patients (see `load`)."""
+
+    def __init__(self, doc: dict, source: str | None = None) -> None:
+        self.doc = doc
+        self.source = source or doc.get("source_file")
+        self.title = doc.get("title")
+        self.version = doc.get("version")
+        self.units = UnitTable(doc.get("units") or {})
+        self.inputs = read_inputs(doc, self.units, self.source)
+        self.decision_specs = read_decisions(doc)
+        self.rules = read_rules(doc, self.decision_specs, self.source)
+        self.plan = Plan(doc, self.inputs, self.rules, self.source)
+        self.decision_plans = [DecisionPlan(spec, self.rules) for spec in self.decision_specs]
+        self._checker = FactChecker(self.inputs, self.units, self)
+        self._rule_decisions = [tuple(d for d, _ in r.actions) for r in self.rules]
+        self._rule_names = [r.name for r in self.rules]
+        self._input_names = [s.name for s in self.inputs]
+        self._sources = {s["number"]: s["citation"] for s in doc.get("sources") or ()}
+
+    # --- facts ------------------------------------------------------------------
+
+    def validate_facts(self, facts: Mapping, *, source: str | None = None) -> Facts:
+        """Check and convert one patient's facts; RulesError lists every problem."""
+        return self._checker.check(facts, source)
+
+    def facts_schema(self) -> dict:
+        from clinrules.runtime.schema import facts_schema
+
+        return facts_schema(self.doc)
+
+    # --- evaluation -------------------------------------------------------------
+
+    def evaluate(self, facts: Mapping, *, explain: bool = False) -> Result:
+        return self.evaluate_validated(self.validate_facts(facts), explain=explain)
+
+    def evaluate_validated(self, facts: Facts, *, explain: bool = False) -> Result:
+        if not isinstance(facts, Facts) or facts.owner is not self:
+            raise RulesError(
+                [Diagnostic("bad-fact-owner", "these facts were validated for another ruleset; validate them with this one")]
+            )
+        plan = self.plan
+        S, scope, no, ny = plan.front(facts.vector)
+        if explain:
+            return self._explain(facts, S)
+        if scope == NO:
+            return self._not_applicable(facts)
+        candidates = plan.all_rules & ~no
+        if not candidates:
+            return self._finish(facts, S, scope, (), (), {})
+        full = plan.full
+        yes = _bits(candidates & ~ny & full)
+        unknown = _bits(candidates & ny & full)
+        partial = candidates & plan.partial
+        if partial:
+            fns = plan.rule_fns
+            for i in _bits(partial):
+                v = fns[i](S)
+                if v == YES:
+                    yes.append(i)
+                elif v == UNKNOWN:
+                    unknown.append(i)
+            yes.sort()
+            unknown.sort()
+        return self._finish(facts, S, scope, yes, unknown, {})
+
+    def _not_applicable(self, facts: Facts, **extra) -> Result:
+        decisions = {
+            p.spec.name: DecisionResult(p.spec.name, p.spec.kind, "not applicable", None, [], [])
+            for p in self.decision_plans
+        }
+        return Result(False, decisions, [], [], facts.values, ruleset=self, **extra)
+
+    def _finish(self, facts: Facts, S, scope: int, yes, unknown, R: dict, **extra) -> Result:
+        by_decision = self._rule_decisions
+        fired_by: dict[int, list[int]] = {}
+        unknown_by: dict[int, list[int]] = {}
+        for i in yes:
+            for d in by_decision[i]:
+                got = fired_by.get(d)
+                if got is None:
+                    fired_by[d] = [i]
+                else:
+                    got.append(i)
+        for i in unknown:
+            for d in by_decision[i]:
+                got = unknown_by.get(d)
+                if got is None:
+                    unknown_by[d] = [i]
+                else:
+                    got.append(i)
+        rule_names = self._rule_names
+        plan = self.plan
+        scope_needs = plan.scope_needs(S, R) if scope == UNKNOWN else None
+        decisions = {}
+        all_fired: list[int] = []
+        all_needs: set[int] = set()
+        rule_needs_memo: dict[int, set] = {}
+        for dp in self.decision_plans:
+            F = fired_by.get(dp.index, ())
+            U = unknown_by.get(dp.index, ())
+            settled, outcome, conflicting_set, breaking, otherwise_fired = (
+                dp.settle(F, U) if (F or U) else dp.empty
+            )
+            spec = dp.spec
+            needs = None
+            conflicting = None
+            value = None
+            if settled:
+                fired = dp.otherwise_rules if otherwise_fired else F
+                if dp.any_of:
+                    status = "decided"
+                    value = [spec.options[j] for j in sorted(outcome)]
+                elif outcome >= 0:
+                    status = "decided"
+                    value = spec.options[outcome]
+                elif outcome == CONFLICT:
+                    status = "conflict"
+                    conflicting = [spec.options[j] for j in sorted(conflicting_set)]
+                else:
+                    status = "undecided"
+            else:
+                fired = F
+                status = "undecided"
+                needs = set()
+                for u in breaking:
+                    got = rule_needs_memo.get(u)
+                    if got is None:
+                        got = rule_needs_memo[u] = plan.rule_needs(u, S, R)
+                    needs |= got
+            if scope_needs is not None:
+                needs = scope_needs | needs if (status == "undecided" and needs) else set(scope_needs)
+                status, value, fired, conflicting = "undecided", None, (), None
+            if fired:
+                all_fired += fired
+            if needs:
+                all_needs |= needs
+                needs_names = self._names_of_inputs(needs)
+            else:
+                needs_names = []
+            decisions[spec.name] = DecisionResult(
+                spec.name,
+                spec.kind,
+                status,
+                value,
+                [rule_names[i] for i in fired],
+                needs_names,
+                conflicting,
+            )
+        if len(self.decision_plans) > 1 and all_fired:
+            fired_index = tuple(sorted(set(all_fired)))
+        else:
+            fired_index = tuple(all_fired)
+        return Result(
+            None if scope == UNKNOWN else True,
+            decisions,
+            [rule_names[i] for i in fired_index],
+            self._names_of_inputs(all_needs) if all_needs else [],
+            facts.values,
+            ruleset=self,
+            fired_index=fired_index,
+            **extra,
+        )
+
+    def _names_of_inputs(self, indexes) -> list[str]:
+        names = self._input_names
+        return [names[i] for i in sorted(indexes)]
+
+    # --- explain ----------------------------------------------------------------
+
+    def _explain(self, facts: Facts, S) -> Result:
+        """The recording path: every node's value, then the same closed forms."""
+        from clinrules.runtime.explain import trace_steps
+
+        plan = self.plan
+        R = plan.record_all(S)
+        scope = R[plan.scope.id] if plan.scope is not None else YES
+        rule_values = {}
+        yes, unknown = [], []
+        for rule, root in zip(self.rules, plan.rule_roots):
+            if root is None:
+                continue
+            v = R[root.id]
+            rule_values[rule.name] = NAMES[v]
+            if v == YES:
+                yes.append(rule.index)
+            elif v == UNKNOWN:
+                unknown.append(rule.index)
+        condition_values = {node_id: NAMES[v] for node_id, v in sorted(R.items())}
+        extra = {"condition_values": condition_values, "rule_values": rule_values}
+        if scope == NO:
+            return self._not_applicable(facts, trace={}, **extra)
+        result = self._finish(facts, S, scope, yes, unknown, dict(R), **extra)
+        trace = {}
+        for i in result.fired_index:
+            trace[self._rule_names[i]] = trace_steps(self, plan.rule_roots[i], R, facts)
+        return result._replace(trace=trace)
+
+    # --- helpers for results ----------------------------------------------------
+
+    def citations_of(self, rule_indexes) -> list[dict]:
+        numbers = sorted({n for i in rule_indexes for n in self.rules[i].citations})
+        return [{"number": n, "citation": self._sources.get(n, "")} for n in numbers]
+
+    def shown(self, input_index: int, facts: Facts) -> str:
+        written = facts.written[input_index] if facts.written else None
+        return show(self.inputs[input_index], facts.vector[input_index], written)

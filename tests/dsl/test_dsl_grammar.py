@@ -1,0 +1,84 @@
+"""The grammar itself: conflict-free, shipped, cached, and fast."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+
+import pytest
+from lark import Lark, Tree
+
+from clinrules.dsl import parse
+from clinrules.dsl.parser import bare_parser, grammar_text
+
+
+def test_grammar_is_strict_lalr_without_terminal_collisions():
+    pytest.importorskip("interegular")
+    parser = Lark(grammar_text(), parser="lalr", lexer="contextual", strict=True)
+    assert parser.parse('ruleset "x"\nIF a THEN b').data == "start"
+
+
+def test_grammar_ships_as_package_data():
+    from importlib import resources
+
+    assert resources.files("clinrules.dsl").joinpath("rules.lark").is_file()
+    assert "start: header statements?" in grammar_text()
+
+
+def test_bare_parser_builds_a_parse_tree_of_the_same_language():
+    tree = bare_parser().parse('ruleset "x"\ndefine d: history of malignancy AND no red flags')
+    assert isinstance(tree, Tree)
+    names = ["".join(tok for tok in t.scan_values(lambda v: True)) for t in tree.find_data("name")]
+    assert "historyofmalignancy" in names
+
+
+def test_parser_is_built_once_per_process():
+    from clinrules.dsl.parser import _lark
+
+    assert _lark() is _lark()
+
+
+def test_fresh_process_parses_with_the_cached_grammar():
+    code = (
+        "import time; t = time.perf_counter()\n"
+        "from clinrules.dsl import parse\n"
+        "f = parse('ruleset \"x\"\\ninput a: yes/no # lint: allow unused-input -- why\\n', 'x.rules')\n"
+        "print(f.statements[0].suppressions[0].codes[0], round(time.perf_counter() - t, 3))\n"
+    )
+    for _ in range(2):  # the first run may write Lark's cache; the second must read it
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    code_seen, seconds = out.split()
+    assert code_seen == "unused-input"
+    assert float(seconds) < 1.0  # import + cached grammar load; typically ~0.1 s
+
+
+def _ruleset(n_rules: int) -> str:
+    lines = ['ruleset "Generated"', "input duration: number in weeks", "input ESR: number in mm/h"]
+    lines += [f"input finding {i}: yes/no" for i in range(20)]
+    lines.append("decision imaging: one of [no imaging, MRI cervical spine without contrast]")
+    for i in range(n_rules):
+        lines.append(
+            f"rule rule {i}: IF duration between {i % 9} and {i % 9 + 1} weeks AND (finding {i % 20} OR NOT "
+            f"finding {(i + 1) % 20}) AND ESR > {i % 90} mm/h THEN MRI cervical spine without contrast "
+            f'BECAUSE "Guideline." [1]'
+        )
+    return "\n".join(lines)
+
+
+def test_parse_is_about_as_fast_as_lark_building_its_own_tree():
+    text = _ruleset(250)
+    bare = bare_parser()
+    parse(text, "warm.rules")
+
+    def best(fn):
+        times = []
+        for _ in range(3):
+            start = time.process_time()
+            fn()
+            times.append(time.process_time() - start)
+        return min(times)
+
+    ours = best(lambda: parse(text, "big.rules"))
+    floor = best(lambda: bare.parse(text))
+    assert ours < 1.5 * floor, (ours, floor)

@@ -1,0 +1,216 @@
+"""Every status and every policy, with the needs the contract asks for."""
+
+from conftest import build
+
+SEED = """
+ruleset "imaging" version 1.0.0 applies when upper back pain
+source 1: "Guideline one"
+source 2: "Guideline two"
+input upper back pain: yes/no
+input duration: number in weeks from 0 to 520
+input fever: yes/no
+input history of malignancy: yes/no
+input ESR: number in mm/h from 0 to 200
+define red flags: any of [fever, history of malignancy, ESR > 20 mm/h]
+decision imaging: one of [no imaging, MRI]
+rule early: IF duration < 6 weeks AND no red flags THEN no imaging BECAUSE "acute" [1, 2]
+rule late: IF duration > 6 weeks AND no red flags THEN MRI BECAUSE "persistent" [2]
+rule flags: IF red flags THEN MRI BECAUSE "red flags" [2]
+"""
+
+CALM = {"upper back pain": True, "fever": False, "history of malignancy": False, "ESR": 10}
+
+
+def test_decided_with_fired_rule_and_citations():
+    r = build(SEED).evaluate({**CALM, "duration": "7 weeks"})
+    d = r.decisions["imaging"]
+    assert (d.status, d.value, d.fired, d.needs, d.conflicting) == ("decided", "MRI", ["late"], [], None)
+    assert r.applicable is True and r.fired == ["late"] and r.needs == []
+    assert r.to_json()["citations"] == [{"number": 2, "citation": "Guideline two"}]
+
+
+def test_gap_is_undecided_with_empty_needs():
+    d = build(SEED).evaluate({**CALM, "duration": "42 days"}).decisions["imaging"]
+    assert (d.status, d.value, d.fired, d.needs) == ("undecided", None, [], [])
+
+
+def test_missing_data_never_means_no_red_flags():
+    r = build(SEED).evaluate({**CALM, "duration": "2 weeks", "ESR": None})
+    d = r.decisions["imaging"]
+    assert (d.status, d.fired, d.needs) == ("undecided", [], ["ESR"])
+    assert r.needs == ["ESR"]
+
+
+def test_a_fired_rule_and_an_unknown_rule_with_the_same_option_decide():
+    # `flags` fires (fever); `late` is unknown (ESR unknown) but would choose MRI too
+    d = build(SEED).evaluate({**CALM, "duration": "7 weeks", "fever": True, "ESR": None}).decisions["imaging"]
+    assert (d.status, d.value, d.fired, d.needs) == ("decided", "MRI", ["flags"], [])
+
+
+def test_fired_rule_with_unknown_rule_of_another_option_is_undecided():
+    d = build(SEED).evaluate(
+        {**CALM, "duration": "2 weeks", "history of malignancy": None, "fever": False}
+    ).decisions["imaging"]
+    assert (d.status, d.fired, d.needs) == ("undecided", [], ["history of malignancy"])
+
+
+def test_conflict_reports_both_options_never_picks():
+    text = SEED + "rule override: IF fever THEN no imaging\n"
+    d = build(text).evaluate({**CALM, "duration": "2 weeks", "fever": True}).decisions["imaging"]
+    assert (d.status, d.value, d.conflicting) == ("conflict", None, ["no imaging", "MRI"])
+    assert d.fired == ["flags", "override"]
+    assert d.to_json()["conflicting"] == ["no imaging", "MRI"]
+
+
+def test_scope_no_is_not_applicable_and_nothing_fires():
+    r = build(SEED).evaluate({**CALM, "upper back pain": False, "duration": "7 weeks"})
+    assert r.applicable is False and r.fired == [] and r.needs == []
+    d = r.decisions["imaging"]
+    assert (d.status, d.value, d.fired, d.needs) == ("not applicable", None, [], [])
+
+
+def test_scope_unknown_needs_scope_inputs_only_when_decided_inside():
+    r = build(SEED).evaluate({**CALM, "upper back pain": None, "duration": "7 weeks"})
+    d = r.decisions["imaging"]
+    assert r.applicable is None
+    assert (d.status, d.value, d.fired, d.needs) == ("undecided", None, [], ["upper back pain"])
+
+
+def test_scope_unknown_adds_rule_needs_when_undecided_inside_too():
+    r = build(SEED).evaluate({**CALM, "upper back pain": None, "duration": "7 weeks", "ESR": None})
+    assert r.decisions["imaging"].needs == ["upper back pain", "ESR"]
+
+
+def test_needs_follow_only_unknown_parts_of_a_condition():
+    text = """
+    ruleset "t"
+    input a: yes/no
+    input b: yes/no
+    input c: yes/no
+    decision d: one of [x, y]
+    rule r1: IF a OR b THEN x
+    rule r2: IF c THEN y
+    """
+    rs = build(text)
+    # a no, b unknown: only b is needed for r1; c known no
+    assert rs.evaluate({"a": False, "c": False}).decisions["d"].needs == ["b"]
+    # a yes: r1 fires; r2 unknown could add y: only c is needed
+    assert rs.evaluate({"a": True}).decisions["d"].needs == ["c"]
+
+
+PRIORITY = """
+ruleset "t"
+input a: yes/no
+input b: yes/no
+input c: yes/no
+decision d: one of [urgent, soon, routine] with priority
+rule r1: IF a THEN routine
+rule r2: IF b THEN urgent
+rule r3: IF c THEN soon
+"""
+
+
+def test_priority_picks_the_option_listed_first():
+    d = build(PRIORITY).evaluate({"a": True, "b": True, "c": True}).decisions["d"]
+    assert (d.status, d.value, d.fired) == ("decided", "urgent", ["r1", "r2", "r3"])
+
+
+def test_priority_undecided_only_by_unknown_rules_of_higher_priority():
+    rs = build(PRIORITY)
+    d = rs.evaluate({"a": None, "b": None, "c": True}).decisions["d"]
+    assert (d.status, d.needs) == ("undecided", ["b"])  # r1 (routine) cannot win over soon
+    d = rs.evaluate({"a": None, "b": True, "c": None}).decisions["d"]
+    assert (d.status, d.value) == ("decided", "urgent")
+
+
+FIRST = """
+ruleset "t"
+input a: yes/no
+input b: yes/no
+input c: yes/no
+decision d: one of [x, y] first match
+rule r1: IF a THEN x
+rule r2: IF b THEN y
+rule r3: IF c THEN x
+rule r4: OTHERWISE y
+"""
+
+
+def test_first_match_takes_the_earliest_firing_rule():
+    d = build(FIRST).evaluate({"a": False, "b": True, "c": True}).decisions["d"]
+    assert (d.status, d.value, d.fired) == ("decided", "y", ["r2", "r3"])
+
+
+def test_first_match_unknown_earlier_rule_with_another_option_needs_it():
+    rs = build(FIRST)
+    d = rs.evaluate({"a": None, "b": True, "c": False}).decisions["d"]
+    assert (d.status, d.fired, d.needs) == ("undecided", ["r2"], ["a"])
+    # an unknown earlier rule with the same option does not stand in the way
+    d = rs.evaluate({"a": None, "b": False, "c": True}).decisions["d"]
+    assert (d.status, d.value, d.needs) == ("decided", "x", [])
+
+
+def test_otherwise_fires_when_no_rule_decides():
+    r = build(FIRST).evaluate({"a": False, "b": False, "c": False})
+    d = r.decisions["d"]
+    assert (d.status, d.value, d.fired) == ("decided", "y", ["r4"])
+    assert r.fired == ["r4"]
+
+
+def test_otherwise_with_unknown_rules_needs_only_those_that_differ():
+    rs = build(FIRST)
+    # r2 unknown would give y, the same as OTHERWISE; r1 unknown would give x
+    d = rs.evaluate({"a": None, "b": None, "c": False}).decisions["d"]
+    assert (d.status, d.fired, d.needs) == ("undecided", [], ["a"])
+    d = rs.evaluate({"a": False, "b": None, "c": False}).decisions["d"]
+    assert (d.status, d.value, d.fired, d.needs) == ("decided", "y", ["r4"], [])
+
+
+ANY = """
+ruleset "t"
+input a: yes/no
+input b: yes/no
+decision tests: any of [ESR, CRP, WBC]
+rule r1: IF a THEN ESR, CRP
+rule r2: IF b THEN CRP
+rule r3: IF a AND b THEN WBC
+"""
+
+
+def test_any_of_collects_every_fired_option_in_declaration_order():
+    d = build(ANY).evaluate({"a": True, "b": True}).decisions["tests"]
+    assert (d.status, d.value, d.fired) == ("decided", ["ESR", "CRP", "WBC"], ["r1", "r2", "r3"])
+
+
+def test_any_of_with_nothing_chosen_is_decided_empty():
+    d = build(ANY).evaluate({"a": False, "b": False}).decisions["tests"]
+    assert (d.status, d.value, d.fired, d.needs) == ("decided", [], [], [])
+    assert d.to_json()["value"] == []
+
+
+def test_any_of_undecided_when_an_unknown_rule_could_add_an_option():
+    rs = build(ANY)
+    d = rs.evaluate({"a": True, "b": None}).decisions["tests"]
+    assert (d.status, d.value, d.fired, d.needs) == ("undecided", None, ["r1"], ["b"])
+    # r2 unknown only adds CRP, already chosen: still not settled because r3 adds WBC
+    d = rs.evaluate({"a": False, "b": None}).decisions["tests"]
+    assert (d.status, d.needs) == ("undecided", ["b"])
+
+
+def test_any_of_settled_when_unknown_rules_add_nothing_new():
+    text = ANY.replace("rule r3: IF a AND b THEN WBC\n", "")
+    d = build(text).evaluate({"a": True, "b": None}).decisions["tests"]
+    assert (d.status, d.value, d.needs) == ("decided", ["ESR", "CRP"], [])
+
+
+def test_rule_acting_on_two_decisions_fires_once():
+    text = """
+    ruleset "t"
+    input a: yes/no
+    decision d1: one of [x, y]
+    decision d2: any of [p, q]
+    rule both: IF a THEN x, p
+    """
+    r = build(text).evaluate({"a": True})
+    assert r.fired == ["both"]
+    assert r.decisions["d1"].value == "x" and r.decisions["d2"].value == ["p"]
