@@ -160,7 +160,7 @@ class Lowering:
                     "not-a-condition",
                     f"`{info.options[name.key].text}` is an option of `{info.display}`, not a condition",
                     name.loc,
-                    hint=f"write `{spell(info.display)} is {spell(info.options[name.key].text, "option")}`",
+                    hint=f"write `{spell(info.display)} is {spell(info.options[name.key].text, 'option')}`",
                 )
                 return
         self._undeclared(name, self.comp.names_of("input", "definition"))
@@ -174,7 +174,7 @@ class Lowering:
             "undeclared-name",
             message,
             name.loc,
-            hint=f"declare it (`input {name.text}: yes/no` or `define {name.text}: ...`) or fix the spelling",
+            hint=f"declare it (`input {spell(name.text)}: yes/no` or `define {spell(name.text)}: ...`) or fix the spelling",
         )
 
     def _display(self, name: ast.Name) -> str:
@@ -190,7 +190,7 @@ class Lowering:
             if info.type in ("number", "quantity"):
                 return "input", values.Measure(info.display, info.type, info.unit, info.decl.type.unit)
             hint = f"use `{spell(info.display)}` or `no {spell(info.display)}`" if info.type == "yes/no" \
-                else f"write `{spell(info.display)} is {spell(next(iter(info.options.values())).text, "option")}`"
+                else f"write `{spell(info.display)} is {spell(next(iter(info.options.values())).text, 'option')}`"
             self.comp.error(
                 "compare-non-number",
                 f"`{info.display}` is {_TYPE_WORDS[info.type]}, not a number; it cannot be compared with `{written}`",
@@ -241,8 +241,9 @@ class Lowering:
         role, measure = found
         out[role] = cond.subject.key
         lent = cond.high.unit if cond.low.unit is None else None
-        low = values.resolve(self.comp, cond.low, measure, unit_text=lent)
         high = values.resolve(self.comp, cond.high, measure)
+        # A low that borrows the high's unit shares its problem: report it once, at the unit.
+        low = None if lent and high is None else values.resolve(self.comp, cond.low, measure, unit_text=lent)
         if low is not None and high is not None:
             if low > high:
                 self.comp.error(
@@ -267,14 +268,13 @@ class Lowering:
         subject = spell(self._display(cond.subject))
         text = f"{subject} {verb} {shown}"
         out = {"op": "in", "input": cond.subject.key, "negated": cond.negated,
-               "options": [o.key for o in cond.options], "text": text}
+               "options": list(dict.fromkeys(o.key for o in cond.options)), "text": text}
         info = self.comp.inputs.get(cond.subject.key)
         sym = self.comp.symbol(cond.subject.key)
         if info is not None and info.type == "one of":
             for option in cond.options:
                 if option.key not in info.options:
                     self._unknown_option(option, info)
-            out["options"] = [o.key for o in cond.options]
             return out
         is_condition = (info is not None and info.type == "yes/no") or (
             sym is not None and sym.kind == "definition" and definition_kind(self.comp, sym.name.key) == "condition")
@@ -363,7 +363,7 @@ def _use_hint(info: InputInfo) -> str:
     name = spell(info.display)
     if info.type == "one of":
         first = next(iter(info.options.values()), None)
-        return f"test an option, e.g. `{name} is {spell(first.text, "option")}`" if first else "test one of its options"
+        return f"test an option, e.g. `{name} is {spell(first.text, 'option')}`" if first else "test one of its options"
     if info.type == "quantity":
         return f"compare it, e.g. `{name} > 6 {info.decl.type.unit}`"
     return f"compare it, e.g. `{name} > 2`"

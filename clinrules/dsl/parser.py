@@ -14,19 +14,27 @@ from __future__ import annotations
 
 import contextvars
 import functools
+import hashlib
+import os
+import sys
 import gc
+import re
 from importlib import resources
 
+import lark
 from lark import Lark, Token
 from lark.exceptions import LarkError, VisitError
 
 from clinrules.dsl import ast
 from clinrules.dsl.builder import AstBuilder, BuildError
 from clinrules.dsl.suppressions import attach_suppressions
-from clinrules.dsl.syntax_errors import build_error, empty_file_error, from_lark_error, internal_error
+from clinrules.dsl.syntax_errors import bad_character_error, build_error, empty_file_error, from_lark_error, internal_error
 from clinrules.errors import RulesError
 
 _GRAMMAR_FILE = "rules.lark"
+# Control characters (other than tab and line breaks) and lone surrogates (what
+# undecodable bytes become): no rules text holds them, not even in quotes.
+_NOT_TEXT = re.compile("[\x00-\x08\x0e-\x1f\x7f\ud800-\udfff]")
 _comments: contextvars.ContextVar[list | None] = contextvars.ContextVar("clinrules_comments", default=None)
 
 
@@ -49,13 +57,37 @@ def lark_options(**extra) -> dict:
     return options
 
 
+def cache_file(grammar: str) -> str | bool:
+    """Where Lark keeps the built LALR tables between runs, or False for none.
+
+    A private per-user directory (`$CLINRULES_CACHE_DIR`, else
+    `$XDG_CACHE_HOME/clinrules`, else `~/.cache/clinrules`), not the shared
+    temp dir: Lark's cache is a pickle, and a pickle someone else could plant
+    must never be loaded. The name carries the grammar, Lark and Python
+    versions, so upgrades never read a stale table.
+    """
+    base = os.environ.get("CLINRULES_CACHE_DIR")
+    if not base:
+        root = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+        base = os.path.join(root, "clinrules")
+    try:
+        os.makedirs(base, mode=0o700, exist_ok=True)
+    except OSError:
+        return False
+    if not os.access(base, os.R_OK | os.W_OK):
+        return False
+    digest = hashlib.sha256(f"{lark.__version__}\0{grammar}".encode()).hexdigest()[:20]
+    return os.path.join(base, f"grammar-{digest}-py{sys.version_info[0]}{sys.version_info[1]}.lark-cache")
+
+
 @functools.lru_cache(maxsize=None)
 def _lark() -> Lark:
+    grammar = grammar_text()
     return Lark(
-        grammar_text(),
+        grammar,
         transformer=AstBuilder(),
         lexer_callbacks={"COMMENT": _collect_comment},
-        cache=True,
+        cache=cache_file(grammar),
         **lark_options(),
     )
 
@@ -95,6 +127,9 @@ def _parse(text: str, path: str) -> ast.RulesFile:
     source = text[1:] if text.startswith("\ufeff") else text
     if "\r" in source:
         source = source.replace("\r\n", "\n").replace("\r", "\n")
+    bad = _NOT_TEXT.search(source)
+    if bad:
+        raise bad_character_error(source, path, bad.start())
     comments: list[Token] = []
     token = _comments.set(comments)
     collecting = gc.isenabled()

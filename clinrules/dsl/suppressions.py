@@ -76,7 +76,7 @@ def _read(text: str, loc: Location) -> ast.Suppression:
     for code in codes:
         if not _CODE.match(code):
             raise _Problem("bad-suppression", f"`{code}` is not a finding code; a `# lint:` comment must read {_FORM}")
-    return ast.Suppression(tuple(code.lower() for code in codes), reason, loc)
+    return ast.Suppression(tuple(codes), reason, loc)
 
 
 def _target(statements, starts, lines, line: int, alone: bool) -> int:

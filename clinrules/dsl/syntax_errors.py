@@ -70,6 +70,8 @@ _UNIT_WORDS = frozenset(
     cel degc degrees mmol umol iu u bpm""".split()
 )
 
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
 _EXAMPLE_HEADER = 'ruleset "t"\n'
 _EXAMPLES: list[tuple[str, list[str]]] = [
     ("title", ["ruleset", "ruleset x", "ruleset 1"]),
@@ -123,6 +125,8 @@ _TEMPLATES = {
 def _diagnostic(code, message, path, source, line, column, end_line=None, end_column=None, hint=None):
     lines = source.split("\n")
     source_line = lines[line - 1] if 0 < line <= len(lines) else None
+    if source_line is not None:
+        source_line = _SURROGATES.sub("\ufffd", source_line)  # printable whatever the file held
     if end_line is None:
         end_line, end_column = line, column
     return Diagnostic(code, message, file=path, location=Location(line, column, end_line, end_column),
@@ -189,6 +193,13 @@ def from_lark_error(exc, source: str, path: str, lark) -> RulesError:
     return internal_error(path, exc)
 
 
+def bad_character_error(source: str, path: str, pos: int) -> RulesError:
+    line = source.count("\n", 0, pos) + 1
+    column = pos - (source.rfind("\n", 0, pos) + 1) + 1
+    fake = UnexpectedCharacters(source, pos, line, column)
+    return RulesError([_unexpected_character(fake, source, path)])
+
+
 def _unexpected_character(exc: UnexpectedCharacters, source: str, path: str) -> Diagnostic:
     char = exc.char
     line, column = exc.line, exc.column
@@ -200,6 +211,10 @@ def _unexpected_character(exc: UnexpectedCharacters, source: str, path: str) -> 
         )
     if not char.isprintable() or char in "\ufffd\ufeff":
         shown = f"U+{ord(char):04X}"
+        if "\ud800" <= char <= "\udfff":
+            return _diagnostic(
+                "not-utf8", "the file holds bytes that are not UTF-8 text", path, source, line, column,
+                line, column + 1, hint="save the file as UTF-8")
         return _diagnostic(
             "unexpected-character",
             f"the file contains a character that cannot appear in rules ({shown}); is it a text file?",
@@ -327,7 +342,7 @@ def _describe_expected(accepts: set[str]) -> str:
     accepts = set(accepts)
     words: list[str] = []
     if set(_STATEMENT_KEYWORDS) <= accepts:
-        accepts -= set(_STATEMENT_KEYWORDS)
+        accepts -= set(_STATEMENT_KEYWORDS) | {"RULESET"}
         accepts.discard("$END")
         statement = "a new statement (`rule`, `IF`, `define`, `input`, `decision`, `code` or `source`)"
     else:
@@ -499,7 +514,7 @@ def _unexpected_token(exc: UnexpectedToken, source: str, path: str, lark) -> Dia
     if "COLON" in accepts and ctx.kind in ("input", "define", "decision", "code", "rule") and _name_text(prev):
         kind = {"define": "definition"}.get(ctx.kind, ctx.kind)
         return diag("syntax-error", f"expected `:` after the {kind} name `{_name_text(prev)}`, found {found}",
-                    hint=_colon_hint(ctx, tok))
+                    hint=_quote_hint(tok, prev) or _colon_hint(ctx, tok))
     if "COLON" in accepts and ctx.kind == "source" and isinstance(prev, Token) and prev.type == "INT":
         return diag("syntax-error", f"expected `:` after `source {prev.value}`, found {found}")
 
@@ -508,6 +523,11 @@ def _unexpected_token(exc: UnexpectedToken, source: str, path: str, lark) -> Dia
         if message:
             return diag("syntax-error", f"{message}, found {found}", hint=_keyword_hint(tok, accepts))
 
+    quote_hint = _quote_hint(tok, prev)
+    if quote_hint:
+        return diag("syntax-error",
+                    f"expected {_describe_expected(accepts)} after {_describe_prev(prev)}, found {found}",
+                    hint=quote_hint)
     if tok.type == "OTHERWISE":
         return diag("syntax-error", "`OTHERWISE` needs a named rule",
                     hint="write `rule NAME: OTHERWISE option`")
@@ -521,6 +541,25 @@ def _unexpected_token(exc: UnexpectedToken, source: str, path: str, lark) -> Dia
 
 def _describe_prev_raw(prev) -> str:
     return prev.value if isinstance(prev, Token) else (_name_text(prev) or "")
+
+
+_ENDS_A_NAME = frozenset({"AND", "OR", "THEN", "BECAUSE", "IS", "BETWEEN"}) | _STATEMENT_TYPES
+
+
+def _quote_hint(tok: Token, prev) -> str | None:
+    """`[nausea and vomiting]`: the name stopped at a word that ends names."""
+    if tok.type not in _ENDS_A_NAME:
+        return None
+    if isinstance(prev, ast.Name):
+        if prev.quoted:
+            return None
+    elif isinstance(prev, Token):
+        if prev.type != "WORD":
+            return None
+    elif not (isinstance(prev, list) and prev and all(isinstance(v, Token) for v in prev)):
+        return None
+    return (f"a name that holds `{tok.value}` must be written in double quotes, "
+            f'e.g. "{_name_text(prev)} {tok.value} ..."')
 
 
 def _colon_hint(ctx: _Context, tok: Token) -> str | None:

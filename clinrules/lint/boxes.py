@@ -173,6 +173,9 @@ class Sweep:
             r = region[d]
             if r & (r - 1) == 0:
                 continue  # a single value: nothing to split
+            if self.dims[d].type in ("one of", "yes/no"):
+                best = self._mask_split(d, r, touching, n, best)
+                continue
             rlo = (r & -r).bit_length() - 1
             rhi = r.bit_length()
             los, his = [], []
@@ -209,6 +212,23 @@ class Sweep:
         if best is None:
             raise RuntimeError("coverage sweep made no progress")  # unreachable: see above
         return touching, best[1:]
+
+    def _mask_split(self, d: int, r: int, touching: list[int], n: int, best):
+        """For options and yes/no, split by a box's own value set: a
+        positional cut would cut `one of [left, both]` in two."""
+        masks = []
+        for j in touching:
+            m = self.boxes[j].get(d)
+            if m is not None and (m & r) != r:
+                masks.append(m & r)
+        for cand in set(masks):
+            rest = r & ~cand
+            cut = sum(1 for m in masks if m & cand and m & rest)
+            left = sum(1 for m in masks if not m & rest)
+            key = (cut, abs(2 * left + cut - n), d, cand)
+            if best is None or key < best[0]:
+                best = (key, d, cand, rest)
+        return best
 
     def uncovered(self) -> list[Box]:
         """The part of `space` no box covers, merged into few boxes."""

@@ -24,7 +24,9 @@ class Finding:
     subjects: tuple = field(default=(), compare=False, repr=False)
 
     def sort_key(self) -> tuple:
-        return (self.file or "", self.line or 0, self.column or 0, self.code, self.message)
+        """By place, then code; a stable sort keeps each family's own order
+        (gap regions in reading order) among findings at one place."""
+        return (self.file or "", self.line or 0, self.column or 0, self.code)
 
     def with_severity(self, severity: str) -> "Finding":
         return replace(self, severity=severity)

@@ -21,7 +21,10 @@ def uncovered_regions(an: Analysis, decision: dict, regular: list[Member]) -> li
     cover = list(an.scope_no)
     for member in regular:
         cover.extend(an.conds.yes(member.rule.get("condition")))
-    return Sweep(cover, an.known, an.dims).uncovered()
+    regions = Sweep(cover, an.known, an.dims).uncovered()
+    # in input order, lowest values first: the order an editor reads them
+    return sorted(regions, key=lambda box: [(box.get(d.index, d.full) & -box.get(d.index, d.full),
+                                             box.get(d.index, d.full)) for d in an.dims])
 
 
 def gaps(an: Analysis) -> list[Finding]:

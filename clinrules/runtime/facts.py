@@ -172,7 +172,7 @@ class FactChecker:
         if (spec.low is not None and value < spec.low) or (spec.high is not None and value > spec.high):
             bad(
                 "bad-fact-range",
-                f"`{spec.name}` is {show(spec, value)}{_as_written(raw, spec, value)}, "
+                f"`{spec.name}` is {show(spec, value, raw)}, "
                 f"outside the valid range {range_text(spec)}",
             )
             return None
@@ -246,13 +246,6 @@ class FactChecker:
             )
             return None
         return unit.convert_to(number, spec.unit)
-
-
-def _as_written(raw, spec: InputSpec, value: Fraction) -> str:
-    """` (600 days)`: the caller's own spelling, when it differs from ours."""
-    if isinstance(raw, str) and fold(raw) != fold(show(spec, value)):
-        return f" ({raw.strip()})"
-    return ""
 
 
 def _shown(raw) -> str:

@@ -1,4 +1,8 @@
-"""Helpers for compiler tests: compile a snippet, or collect its errors."""
+"""Helpers for compiler tests: compile a snippet, or collect its errors.
+
+Tests run with `--import-mode=importlib`, so they cannot import this module:
+everything they share is a fixture.
+"""
 
 from __future__ import annotations
 
@@ -66,8 +70,20 @@ def error(errors):
     return run
 
 
-def rule_condition(doc: dict, index: int = 0) -> dict:
-    return doc["rules"][index]["condition"]
+@pytest.fixture
+def base() -> str:
+    return BASE
+
+
+@pytest.fixture
+def example() -> str:
+    """The whole example of LANGUAGE.md."""
+    return LANGUAGE_EXAMPLE
+
+
+@pytest.fixture(name="strip")
+def strip_fixture():
+    return strip
 
 
 def strip(node):
@@ -79,5 +95,3 @@ def strip(node):
     return node
 
 
-def where(diagnostic) -> tuple[int, int]:
-    return diagnostic.location.line, diagnostic.location.column

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from conftest import BASE, LANGUAGE_EXAMPLE, strip
 
 from clinrules.compiler import compile_source
 
@@ -17,8 +16,8 @@ def by_key(items: list[dict], key: str) -> dict:
 # --- header and sources -------------------------------------------------------
 
 
-def test_header_fields_and_sources():
-    doc = compile_source(LANGUAGE_EXAMPLE, "rulesets/cervicogenic-upper-back-pain.rules")
+def test_header_fields_and_sources(example):
+    doc = compile_source(example, "rulesets/cervicogenic-upper-back-pain.rules")
     assert doc["format"] == "clinrules-compiled-ruleset"
     assert doc["format_version"] == 1
     assert doc["title"] == "Upper back pain in cervicogenic dizziness"
@@ -167,8 +166,8 @@ def test_codes_attach_to_inputs_definitions_decisions_and_options(build):
     assert by_key(referral["options"], "physio")["codes"] == [{"system": "SNOMED", "code": "91251008"}]
 
 
-def test_language_example_cpt_code():
-    doc = compile_source(LANGUAGE_EXAMPLE, "x.rules")
+def test_language_example_cpt_code(example):
+    doc = compile_source(example, "x.rules")
     mri = doc["decisions"][0]["options"][1]
     assert mri["name"] == "MRI cervical spine without contrast"
     assert mri["codes"] == [{"system": "CPT", "code": "72141"}]
@@ -177,7 +176,7 @@ def test_language_example_cpt_code():
 # --- definitions --------------------------------------------------------------
 
 
-def test_condition_definition(build):
+def test_condition_definition(build, strip):
     red = build()["definitions"][0]
     assert (red["name"], red["key"], red["kind"]) == ("red flags", "red flags", "condition")
     assert red["at"] == {"line": 8, "column": 1}

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from conftest import LANGUAGE_EXAMPLE
 
 from clinrules.compiler import compile_source
 
 
-def test_language_example_rules():
-    rules = compile_source(LANGUAGE_EXAMPLE, "x.rules")["rules"]
+def test_language_example_rules(example):
+    rules = compile_source(example, "x.rules")["rules"]
     assert [(r["name"], r["key"], r["named"], r["index"]) for r in rules] == [
         ("early conservative care", "early conservative care", True, 0),
         ("rule 2", "rule 2", False, 1),

@@ -180,3 +180,33 @@ def test_deep_nesting_is_an_error_or_a_tree_never_a_crash():
         parse(text, "deep.rules")
     except RulesError as error:
         assert error.diagnostics[0].code != "internal-error"
+
+
+def test_name_that_holds_and_needs_quotes():
+    diagnostic = syntax_error("decision d: one of [nausea and vomiting, b]")
+    assert diagnostic.message == "expected `,` or `]` after `nausea`, found `and`"
+    assert where(diagnostic) == (2, 28)
+    assert diagnostic.hint == 'a name that holds `and` must be written in double quotes, e.g. "nausea and ..."'
+    assert syntax_error("input nausea and vomiting: yes/no").hint.startswith("a name that holds `and`")
+
+
+def test_lone_surrogates_from_undecodable_bytes():
+    diagnostic = syntax_error("input caf\udce9: yes/no")
+    assert diagnostic.code == "not-utf8"
+    assert where(diagnostic) == (2, 10)
+    assert diagnostic.source_line == "input caf\ufffd: yes/no"
+
+
+def test_control_characters_even_inside_quotes():
+    diagnostic = syntax_error('source 1: "a\x07b"')
+    assert diagnostic.code == "unexpected-character"
+    assert "U+0007" in diagnostic.message
+    assert where(diagnostic) == (2, 13)
+
+
+def test_statement_list_in_messages_does_not_offer_a_second_header():
+    diagnostic = syntax_error("input b: yes/no extra words")
+    assert diagnostic.message == (
+        "expected `from` or a new statement (`rule`, `IF`, `define`, `input`, `decision`, `code` or `source`) "
+        "after `yes/no`, found `extra`"
+    )

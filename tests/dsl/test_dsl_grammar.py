@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import time
@@ -39,15 +40,19 @@ def test_parser_is_built_once_per_process():
     assert _lark() is _lark()
 
 
-def test_fresh_process_parses_with_the_cached_grammar():
+def test_fresh_process_parses_with_the_cached_grammar(tmp_path):
     code = (
         "import time; t = time.perf_counter()\n"
         "from clinrules.dsl import parse\n"
         "f = parse('ruleset \"x\"\\ninput a: yes/no # lint: allow unused-input -- why\\n', 'x.rules')\n"
         "print(f.statements[0].suppressions[0].codes[0], round(time.perf_counter() - t, 3))\n"
     )
-    for _ in range(2):  # the first run may write Lark's cache; the second must read it
-        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    env = {**os.environ, "CLINRULES_CACHE_DIR": str(tmp_path)}
+    for _ in range(2):  # the first run writes Lark's cache; the second reads it
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                             env=env).stdout
+    (cached,) = tmp_path.iterdir()
+    assert cached.name.startswith("grammar-") and cached.stat().st_size > 10_000
     code_seen, seconds = out.split()
     assert code_seen == "unused-input"
     assert float(seconds) < 1.0  # import + cached grammar load; typically ~0.1 s
@@ -82,3 +87,15 @@ def test_parse_is_about_as_fast_as_lark_building_its_own_tree():
     ours = best(lambda: parse(text, "big.rules"))
     floor = best(lambda: bare.parse(text))
     assert ours < 1.5 * floor, (ours, floor)
+
+
+def test_unwritable_cache_directory_means_no_cache(tmp_path, monkeypatch):
+    from clinrules.dsl.parser import cache_file
+
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    monkeypatch.setenv("CLINRULES_CACHE_DIR", str(blocker / "sub"))
+    assert cache_file("grammar") is False
+    monkeypatch.setenv("CLINRULES_CACHE_DIR", str(tmp_path / "fresh"))
+    first, second = cache_file("grammar one"), cache_file("grammar two")
+    assert first != second and os.path.dirname(first) == str(tmp_path / "fresh")

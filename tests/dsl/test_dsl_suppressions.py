@@ -79,3 +79,8 @@ def test_all_misplaced_suppressions_are_reported_together():
     with pytest.raises(RulesError) as info:
         parse('ruleset "x"  # lint: allow gap -- a\nsource 1: "y" # lint: allow x -- b\n', "s.rules")
     assert [d.location.line for d in info.value.diagnostics] == [1, 2]
+
+
+def test_codes_are_kept_as_written():
+    (rule,) = parse_body("IF a THEN x  # lint: allow CR011 Gap -- both spellings\n").statements
+    assert rule.suppressions[0].codes == ("CR011", "Gap")

@@ -1,6 +1,5 @@
 """Every status and every policy, with the needs the contract asks for."""
 
-from conftest import build
 
 SEED = """
 ruleset "imaging" version 1.0.0 applies when upper back pain
@@ -21,7 +20,7 @@ rule flags: IF red flags THEN MRI BECAUSE "red flags" [2]
 CALM = {"upper back pain": True, "fever": False, "history of malignancy": False, "ESR": 10}
 
 
-def test_decided_with_fired_rule_and_citations():
+def test_decided_with_fired_rule_and_citations(build):
     r = build(SEED).evaluate({**CALM, "duration": "7 weeks"})
     d = r.decisions["imaging"]
     assert (d.status, d.value, d.fired, d.needs, d.conflicting) == ("decided", "MRI", ["late"], [], None)
@@ -29,32 +28,32 @@ def test_decided_with_fired_rule_and_citations():
     assert r.to_json()["citations"] == [{"number": 2, "citation": "Guideline two"}]
 
 
-def test_gap_is_undecided_with_empty_needs():
+def test_gap_is_undecided_with_empty_needs(build):
     d = build(SEED).evaluate({**CALM, "duration": "42 days"}).decisions["imaging"]
     assert (d.status, d.value, d.fired, d.needs) == ("undecided", None, [], [])
 
 
-def test_missing_data_never_means_no_red_flags():
+def test_missing_data_never_means_no_red_flags(build):
     r = build(SEED).evaluate({**CALM, "duration": "2 weeks", "ESR": None})
     d = r.decisions["imaging"]
     assert (d.status, d.fired, d.needs) == ("undecided", [], ["ESR"])
     assert r.needs == ["ESR"]
 
 
-def test_a_fired_rule_and_an_unknown_rule_with_the_same_option_decide():
+def test_a_fired_rule_and_an_unknown_rule_with_the_same_option_decide(build):
     # `flags` fires (fever); `late` is unknown (ESR unknown) but would choose MRI too
     d = build(SEED).evaluate({**CALM, "duration": "7 weeks", "fever": True, "ESR": None}).decisions["imaging"]
     assert (d.status, d.value, d.fired, d.needs) == ("decided", "MRI", ["flags"], [])
 
 
-def test_fired_rule_with_unknown_rule_of_another_option_is_undecided():
+def test_fired_rule_with_unknown_rule_of_another_option_is_undecided(build):
     d = build(SEED).evaluate(
         {**CALM, "duration": "2 weeks", "history of malignancy": None, "fever": False}
     ).decisions["imaging"]
     assert (d.status, d.fired, d.needs) == ("undecided", [], ["history of malignancy"])
 
 
-def test_conflict_reports_both_options_never_picks():
+def test_conflict_reports_both_options_never_picks(build):
     text = SEED + "rule override: IF fever THEN no imaging\n"
     d = build(text).evaluate({**CALM, "duration": "2 weeks", "fever": True}).decisions["imaging"]
     assert (d.status, d.value, d.conflicting) == ("conflict", None, ["no imaging", "MRI"])
@@ -62,26 +61,26 @@ def test_conflict_reports_both_options_never_picks():
     assert d.to_json()["conflicting"] == ["no imaging", "MRI"]
 
 
-def test_scope_no_is_not_applicable_and_nothing_fires():
+def test_scope_no_is_not_applicable_and_nothing_fires(build):
     r = build(SEED).evaluate({**CALM, "upper back pain": False, "duration": "7 weeks"})
     assert r.applicable is False and r.fired == [] and r.needs == []
     d = r.decisions["imaging"]
     assert (d.status, d.value, d.fired, d.needs) == ("not applicable", None, [], [])
 
 
-def test_scope_unknown_needs_scope_inputs_only_when_decided_inside():
+def test_scope_unknown_needs_scope_inputs_only_when_decided_inside(build):
     r = build(SEED).evaluate({**CALM, "upper back pain": None, "duration": "7 weeks"})
     d = r.decisions["imaging"]
     assert r.applicable is None
     assert (d.status, d.value, d.fired, d.needs) == ("undecided", None, [], ["upper back pain"])
 
 
-def test_scope_unknown_adds_rule_needs_when_undecided_inside_too():
+def test_scope_unknown_adds_rule_needs_when_undecided_inside_too(build):
     r = build(SEED).evaluate({**CALM, "upper back pain": None, "duration": "7 weeks", "ESR": None})
     assert r.decisions["imaging"].needs == ["upper back pain", "ESR"]
 
 
-def test_needs_follow_only_unknown_parts_of_a_condition():
+def test_needs_follow_only_unknown_parts_of_a_condition(build):
     text = """
     ruleset "t"
     input a: yes/no
@@ -110,12 +109,12 @@ rule r3: IF c THEN soon
 """
 
 
-def test_priority_picks_the_option_listed_first():
+def test_priority_picks_the_option_listed_first(build):
     d = build(PRIORITY).evaluate({"a": True, "b": True, "c": True}).decisions["d"]
     assert (d.status, d.value, d.fired) == ("decided", "urgent", ["r1", "r2", "r3"])
 
 
-def test_priority_undecided_only_by_unknown_rules_of_higher_priority():
+def test_priority_undecided_only_by_unknown_rules_of_higher_priority(build):
     rs = build(PRIORITY)
     d = rs.evaluate({"a": None, "b": None, "c": True}).decisions["d"]
     assert (d.status, d.needs) == ("undecided", ["b"])  # r1 (routine) cannot win over soon
@@ -136,12 +135,12 @@ rule r4: OTHERWISE y
 """
 
 
-def test_first_match_takes_the_earliest_firing_rule():
+def test_first_match_takes_the_earliest_firing_rule(build):
     d = build(FIRST).evaluate({"a": False, "b": True, "c": True}).decisions["d"]
     assert (d.status, d.value, d.fired) == ("decided", "y", ["r2", "r3"])
 
 
-def test_first_match_unknown_earlier_rule_with_another_option_needs_it():
+def test_first_match_unknown_earlier_rule_with_another_option_needs_it(build):
     rs = build(FIRST)
     d = rs.evaluate({"a": None, "b": True, "c": False}).decisions["d"]
     assert (d.status, d.fired, d.needs) == ("undecided", ["r2"], ["a"])
@@ -150,14 +149,14 @@ def test_first_match_unknown_earlier_rule_with_another_option_needs_it():
     assert (d.status, d.value, d.needs) == ("decided", "x", [])
 
 
-def test_otherwise_fires_when_no_rule_decides():
+def test_otherwise_fires_when_no_rule_decides(build):
     r = build(FIRST).evaluate({"a": False, "b": False, "c": False})
     d = r.decisions["d"]
     assert (d.status, d.value, d.fired) == ("decided", "y", ["r4"])
     assert r.fired == ["r4"]
 
 
-def test_otherwise_with_unknown_rules_needs_only_those_that_differ():
+def test_otherwise_with_unknown_rules_needs_only_those_that_differ(build):
     rs = build(FIRST)
     # r2 unknown would give y, the same as OTHERWISE; r1 unknown would give x
     d = rs.evaluate({"a": None, "b": None, "c": False}).decisions["d"]
@@ -177,33 +176,33 @@ rule r3: IF a AND b THEN WBC
 """
 
 
-def test_any_of_collects_every_fired_option_in_declaration_order():
+def test_any_of_collects_every_fired_option_in_declaration_order(build):
     d = build(ANY).evaluate({"a": True, "b": True}).decisions["tests"]
     assert (d.status, d.value, d.fired) == ("decided", ["ESR", "CRP", "WBC"], ["r1", "r2", "r3"])
 
 
-def test_any_of_with_nothing_chosen_is_decided_empty():
+def test_any_of_with_nothing_chosen_is_decided_empty(build):
     d = build(ANY).evaluate({"a": False, "b": False}).decisions["tests"]
     assert (d.status, d.value, d.fired, d.needs) == ("decided", [], [], [])
     assert d.to_json()["value"] == []
 
 
-def test_any_of_undecided_when_an_unknown_rule_could_add_an_option():
+def test_any_of_undecided_when_an_unknown_rule_could_add_an_option(build):
     rs = build(ANY)
     d = rs.evaluate({"a": True, "b": None}).decisions["tests"]
     assert (d.status, d.value, d.fired, d.needs) == ("undecided", None, ["r1"], ["b"])
-    # r2 unknown only adds CRP, already chosen: still not settled because r3 adds WBC
+    # nothing fired and r2 unknown could choose CRP where nothing is chosen
     d = rs.evaluate({"a": False, "b": None}).decisions["tests"]
     assert (d.status, d.needs) == ("undecided", ["b"])
 
 
-def test_any_of_settled_when_unknown_rules_add_nothing_new():
+def test_any_of_settled_when_unknown_rules_add_nothing_new(build):
     text = ANY.replace("rule r3: IF a AND b THEN WBC\n", "")
     d = build(text).evaluate({"a": True, "b": None}).decisions["tests"]
     assert (d.status, d.value, d.needs) == ("decided", ["ESR", "CRP"], [])
 
 
-def test_rule_acting_on_two_decisions_fires_once():
+def test_rule_acting_on_two_decisions_fires_once(build):
     text = """
     ruleset "t"
     input a: yes/no

@@ -13,7 +13,6 @@ from hypothesis import strategies as st
 
 from clinrules.compiler import compile_source
 from clinrules.runtime import load
-from runtime_reference import Reference
 
 HEADER = """\
 input a: yes/no
@@ -100,14 +99,14 @@ def _fast_view(result) -> dict:
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 @given(rulesets(), st.lists(patients, min_size=1, max_size=4))
-def test_fast_explain_and_reference_agree(text, people):
+def test_fast_explain_and_reference_agree(reference, text, people):
     doc = compile_source(text, "random.rules")
     rs = load(doc)
     for facts in people:
         fast = rs.evaluate(facts)
         slow = rs.evaluate(facts, explain=True)
         assert _fast_view(fast) == _fast_view(slow), text
-        ref = Reference(doc, fast.facts).evaluate()
+        ref = reference(doc, fast.facts).evaluate()
         expected_applicable = {"yes": True, "no": False, "unknown": None}[ref["scope"]]
         assert fast.applicable is expected_applicable, text
         got = {name: d.to_json() for name, d in fast.decisions.items()}
@@ -117,12 +116,12 @@ def test_fast_explain_and_reference_agree(text, people):
         assert slow.rule_values == ref["rule_values"]
 
 
-def test_reference_is_exercised_on_a_known_case():
+def test_reference_is_exercised_on_a_known_case(reference):
     """Guard for the generator: the reference itself gives the contract's answers."""
     text = HEADER + "define da: a\ndecision d: one of [x, y]\nrule r1: IF sc >= 3 THEN x\nrule r2: IF n > 3 THEN y\n"
     doc = compile_source('ruleset "t"\n' + text, "t.rules")
     facts = load(doc).evaluate({"a": True, "b": None, "n": 2, "q": None, "side": "right"}).facts
-    ref = Reference(doc, facts).evaluate()
+    ref = reference(doc, facts).evaluate()
     # sc = 2 (a) + {0, 1} (b) + {0, 3} (q): 3 is reachable and 2 is too: unknown
     assert ref["rule_values"] == {"r1": "unknown", "r2": "no"}
     assert ref["decisions"]["d"] == {"status": "undecided", "value": None, "fired": [], "needs": ["b", "q"]}
