@@ -47,12 +47,12 @@ def _load(path: Path) -> tuple[dict, str | None]:
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise RulesError.single("unreadable-file", f"cannot read compiled ruleset `{path}`: {exc}",
                                     file=str(path)) from None
-        from clinrules.schemas import validator
+        from clinrules.schemas import problems
 
-        errors = sorted(validator("compiled-ruleset").iter_errors(doc), key=lambda e: list(e.absolute_path))
+        errors = problems("compiled-ruleset", doc)
         if errors:
             first = errors[0]
-            where = "/".join(str(p) for p in first.absolute_path) or "(top)"
+            where = first.path or "(top)"
             raise RulesError.single("bad-compiled-ruleset",
                                     f"`{path}` is not a compiled ruleset: at {where}: {first.message}",
                                     file=str(path))

@@ -1,43 +1,48 @@
 """The `clinrules` command: a click group that only wires commands together.
 
 Each command lives in its own module and holds no logic of its own; it calls
-the package and renders the result.
+the package and renders the result. Commands are registered explicitly in
+`COMMANDS`, one line each, and a command's module is imported only when that
+command runs: a cold `clinrules compile` must not pay for importing the
+linter, the coverage reports and the pytest plugin.
 """
 
 from __future__ import annotations
 
+import importlib
+
 import click
 
+# name -> "module:function"; one line per command.
+COMMANDS: dict[str, str] = {
+    "check": "clinrules.cli.check:check",
+    "compile": "clinrules.cli.compile:compile_command",
+    "lint": "clinrules.cli.lint:lint_command",
+    "eval": "clinrules.cli.eval:eval_command",
+    "schema": "clinrules.cli.schema:schema_command",
+    "test": "clinrules.cli.test:test_command",
+    "coverage": "clinrules.cli.coverage:coverage_command",
+    "build": "clinrules.cli.build:build_command",
+}
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+
+class LazyGroup(click.Group):
+    """A group whose commands are imported on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*COMMANDS, *self.commands})
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in self.commands and name in COMMANDS:
+            module, attr = COMMANDS[name].split(":")
+            self.add_command(getattr(importlib.import_module(module), attr), name)
+        return self.commands.get(name)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="clinrules")
 def cli() -> None:
     """Write, check, lint, test and ship clinical decision rules."""
-
-
-# Commands are registered explicitly, one line each.
-from clinrules.cli.check import check  # noqa: E402
-from clinrules.cli.compile import compile_command  # noqa: E402
-
-cli.add_command(check)
-cli.add_command(compile_command)
-from clinrules.cli.test import test_command  # noqa: E402
-
-cli.add_command(test_command)
-from clinrules.cli.lint import lint_command  # noqa: E402
-
-cli.add_command(lint_command)
-from clinrules.cli.coverage import coverage_command  # noqa: E402
-from clinrules.cli.build import build_command  # noqa: E402
-
-cli.add_command(coverage_command)
-cli.add_command(build_command)
-
-from clinrules.cli.eval import eval_command  # noqa: E402
-from clinrules.cli.schema import schema_command  # noqa: E402
-
-cli.add_command(eval_command)
-cli.add_command(schema_command)
 
 
 def main() -> None:

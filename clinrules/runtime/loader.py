@@ -95,15 +95,15 @@ def check(doc: dict, source: str | None) -> None:
             source,
             "recompile the .rules file with this version of clinrules",
         )
-    from clinrules.schemas import validator
+    from clinrules.schemas import problems
 
-    errors = sorted(validator("compiled-ruleset").iter_errors(doc), key=lambda e: list(e.absolute_path))
+    errors = problems("compiled-ruleset", doc)
     if errors:
         raise RulesError(
             [
                 Diagnostic(
                     "bad-compiled-ruleset",
-                    f"compiled ruleset does not match the format at `/{'/'.join(str(p) for p in e.absolute_path)}`: {e.message}",
+                    f"compiled ruleset does not match the format at `/{e.path}`: {e.message}",
                     file=source,
                 )
                 for e in errors[:20]

@@ -3,6 +3,7 @@
 import shutil
 import subprocess
 
+import click
 import pytest
 from click.testing import CliRunner
 
@@ -12,7 +13,10 @@ EXPECTED_COMMANDS = {"check", "compile", "eval", "schema", "lint", "test", "cove
 
 
 def test_every_expected_command_is_registered():
-    assert EXPECTED_COMMANDS <= set(cli.commands)
+    ctx = click.Context(cli)
+    assert EXPECTED_COMMANDS <= set(cli.list_commands(ctx))
+    for name in EXPECTED_COMMANDS:
+        assert isinstance(cli.get_command(ctx, name), click.Command), name
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED_COMMANDS))

@@ -48,7 +48,7 @@ def test_text_output_shows_place_code_source_line_caret_and_witness(tmp_path):
             "exactly 6 weeks") in out
     assert "    decision imaging: one of [no imaging, MRI cervical spine without contrast]\n    ^\n" in out
     assert "    witness:\n" in out and "      duration                6 weeks\n" in out
-    assert out.rstrip().endswith("(0 errors, 3 warnings, 1 info)")
+    assert out.rstrip().endswith("4 findings (0 errors, 2 warnings, 2 info)")
 
 
 def test_conflict_exits_1_and_json_has_the_fixed_keys(tmp_path):
@@ -171,6 +171,7 @@ def test_installed_executable(tmp_path):
     assert exe, "the clinrules console script is installed"
     proc = subprocess.run([exe, "lint", "--format", "json", str(path)], capture_output=True, text=True)
     assert proc.returncode == 1
-    assert json.loads(proc.stdout)["findings"][0]["name"] in {"conflict", "missing-rationale"}
+    names = [f["name"] for f in json.loads(proc.stdout)["findings"]]
+    assert names == ["gap", "conflict"]
     help_proc = subprocess.run([exe, "lint", "--help"], capture_output=True, text=True)
     assert help_proc.returncode == 0 and "--explain" in help_proc.stdout

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 
 import pytest
 from lark import Lark, Tree
@@ -42,10 +41,9 @@ def test_parser_is_built_once_per_process():
 
 def test_fresh_process_parses_with_the_cached_grammar(tmp_path):
     code = (
-        "import time; t = time.perf_counter()\n"
         "from clinrules.dsl import parse\n"
         "f = parse('ruleset \"x\"\\ninput a: yes/no # lint: allow unused-input -- why\\n', 'x.rules')\n"
-        "print(f.statements[0].suppressions[0].codes[0], round(time.perf_counter() - t, 3))\n"
+        "print(f.statements[0].suppressions[0].codes[0])\n"
     )
     env = {**os.environ, "CLINRULES_CACHE_DIR": str(tmp_path)}
     for _ in range(2):  # the first run writes Lark's cache; the second reads it
@@ -53,40 +51,7 @@ def test_fresh_process_parses_with_the_cached_grammar(tmp_path):
                              env=env).stdout
     (cached,) = tmp_path.iterdir()
     assert cached.name.startswith("grammar-") and cached.stat().st_size > 10_000
-    code_seen, seconds = out.split()
-    assert code_seen == "unused-input"
-    assert float(seconds) < 1.0  # import + cached grammar load; typically ~0.1 s
-
-
-def _ruleset(n_rules: int) -> str:
-    lines = ['ruleset "Generated"', "input duration: number in weeks", "input ESR: number in mm/h"]
-    lines += [f"input finding {i}: yes/no" for i in range(20)]
-    lines.append("decision imaging: one of [no imaging, MRI cervical spine without contrast]")
-    for i in range(n_rules):
-        lines.append(
-            f"rule rule {i}: IF duration between {i % 9} and {i % 9 + 1} weeks AND (finding {i % 20} OR NOT "
-            f"finding {(i + 1) % 20}) AND ESR > {i % 90} mm/h THEN MRI cervical spine without contrast "
-            f'BECAUSE "Guideline." [1]'
-        )
-    return "\n".join(lines)
-
-
-def test_parse_is_about_as_fast_as_lark_building_its_own_tree():
-    text = _ruleset(250)
-    bare = bare_parser()
-    parse(text, "warm.rules")
-
-    def best(fn):
-        times = []
-        for _ in range(3):
-            start = time.process_time()
-            fn()
-            times.append(time.process_time() - start)
-        return min(times)
-
-    ours = best(lambda: parse(text, "big.rules"))
-    floor = best(lambda: bare.parse(text))
-    assert ours < 1.5 * floor, (ours, floor)
+    assert out.split() == ["unused-input"]
 
 
 def test_unwritable_cache_directory_means_no_cache(tmp_path, monkeypatch):
