@@ -13,7 +13,7 @@ from clinrules.testing.coverage_model import METRIC_TITLES
 
 
 @click.command("build")
-@click.option("--out", "out_dir", default="build", show_default=True,
+@click.option("--out", "out_dir", default="dist", show_default=True,
               type=click.Path(file_okay=False, path_type=Path),
               help="Where the compiled JSON, report.json and coverage/ go.")
 @click.option("--rulesets", "rulesets_dir", default="rulesets", show_default=True,

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from clinrules.lint.analysis import Analysis
 from clinrules.lint.boxes import intersect
-from clinrules.lint.dead import dead_rules
+from clinrules.lint.dead import dead_rules, same_outcome
 from clinrules.lint.findings import Finding, make
 
 
@@ -29,7 +29,11 @@ def masked(an: Analysis) -> list[Finding]:
                 ahead = [m for m in members
                          if min(rank.get(o, len(rank)) for o in m.options) < best]
             fire = an.fires(member.rule)
-            covers = {m.name: an.conds.not_no(m.rule.get("condition")) for m in ahead}
+            # an earlier rule with the same outcome stops this one only when
+            # it fires; one with another outcome also when it is unknown
+            covers = {m.name: (an.conds.yes(m.rule.get("condition"))
+                               if same_outcome(decision, m.options, member.options)
+                               else an.conds.not_no(m.rule.get("condition"))) for m in ahead}
             cover = [b for boxes in covers.values() for b in boxes]
             if not cover or not all(an.covered(x, cover) for x in fire):
                 continue

@@ -53,7 +53,7 @@ def build(*args: str):
 def test_a_clean_build_writes_compiled_json_report_and_html(project):
     result = build()
     assert result.exit_code == 0, result.output
-    out = project / "build"
+    out = project / "dist"
     assert (out / "fever.json").read_text() == dumps(compile_file("rulesets/fever.rules"))
     assert (out / "coverage" / "index.html").exists()
     assert (out / "coverage" / "fever.html").exists()
@@ -69,7 +69,7 @@ def test_a_clean_build_writes_compiled_json_report_and_html(project):
     assert entry["coverage"]["rules"]["percent"] == 100.0
     assert entry["coverage"]["boundaries"]["covered"] == 4  # at and above each of the two
     assert "ok   rulesets/fever.rules" in result.output
-    assert "build ok: 1 ruleset(s) written to build/" in result.output
+    assert "build ok: 1 ruleset(s) written to dist/" in result.output
 
 
 def test_build_output_is_deterministic(project):
@@ -84,7 +84,7 @@ def test_a_failing_case_fails_the_build_and_writes_nothing(project):
         FIXTURE.replace("expect: {advice: rest}", "expect: {advice: see doctor}"), encoding="utf-8")
     result = build("--format", "json")
     assert result.exit_code == 1
-    assert not (project / "build").exists()
+    assert not (project / "dist").exists()
     data = json.loads(result.output)
     assert data["ok"] is False and data["out"] is None
     (failure,) = data["rulesets"][0]["test"]["failures"]
@@ -104,7 +104,7 @@ def test_an_error_level_lint_finding_fails_the_build(project):
     assert "FAIL rulesets/fever.rules: lint 1 error(s)" in result.output
     assert "[CR001]" in result.output
     assert "build failed: nothing written" in result.output
-    assert not (project / "build").exists()
+    assert not (project / "dist").exists()
 
 
 def test_a_compile_error_fails_the_build(project):
@@ -118,10 +118,10 @@ def test_a_compile_error_fails_the_build(project):
 
 def test_a_previous_build_is_left_alone_when_the_build_fails(project):
     assert build().exit_code == 0
-    before = (project / "build" / "report.json").read_bytes()
+    before = (project / "dist" / "report.json").read_bytes()
     (project / "rulesets" / "fever.rules").write_text("ruleset oops", encoding="utf-8")
     assert build().exit_code == 1
-    assert (project / "build" / "report.json").read_bytes() == before
+    assert (project / "dist" / "report.json").read_bytes() == before
 
 
 def test_fail_under(project):
@@ -146,7 +146,7 @@ def test_a_broken_fixture_exits_2(project):
     result = build()
     assert result.exit_code == 2
     assert "fixtures/bad.yaml" in result.output
-    assert not (project / "build").exists()
+    assert not (project / "dist").exists()
 
 
 def test_installed_command(project):
@@ -164,4 +164,4 @@ def test_an_unreadable_ruleset_exits_2(project):
     result = build()
     assert result.exit_code == 2
     assert "binary.rules` is a binary file, not a rules file" in result.output
-    assert not (project / "build").exists()
+    assert not (project / "dist").exists()
