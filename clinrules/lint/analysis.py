@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
-from clinrules.lint.boxes import Box, Sweep, and_dnf
+from clinrules.lint.boxes import Box, Sweep, and_dnf, restrict
 from clinrules.lint.conditions import Conditions
 from clinrules.lint.regions import build_dims
 from clinrules.lint.witness import Words, patient
@@ -32,6 +32,7 @@ class Analysis:
         self.words = Words(doc, self.dims)
         # every input known: the space of gaps, conflicts and witnesses
         self.known: Box = {d.index: d.known for d in self.dims if d.missing}
+        self.cache: dict = {}  # results one family computes and another reuses
 
     @cached_property
     def scope_yes(self) -> list[Box]:
@@ -60,18 +61,9 @@ class Analysis:
         return and_dnf(self.scope_yes, self.conds.yes(rule.get("condition")))
 
     def fires_known(self, rule: dict) -> list[Box]:
-        out = []
-        for box in self.fires(rule):
-            cut = dict(box)
-            ok = True
-            for d, m in self.known.items():
-                cut[d] = cut.get(d, m) & m
-                if not cut[d]:
-                    ok = False
-                    break
-            if ok:
-                out.append(cut)
-        return out
+        """Patients with every input known for whom the rule fires (an
+        input left out of a box may take any known value)."""
+        return restrict(self.fires(rule), self.known, self.dims)
 
     def patient(self, box: Box) -> dict:
         return patient(box, self.dims, self.words)

@@ -3,18 +3,21 @@
 A box maps an input's index to a bit mask of its allowed values (an input
 it does not mention may take any value); a condition is a list of boxes
 (their union, a DNF). Conflicts, gaps, masking and redundancy are all
-questions about unions of boxes, answered by one sweep (as in Calvanese et
-al.'s DMN analyser): split the current set of boxes input by input, group the
-values of an input that leave the same boxes alive, and memoise on
-(input, live set). Live sets are Python integers used as bit sets, so one
-step is a few big-integer ANDs whatever the number of rules: the analysis
-never enumerates the product of all inputs or all pairs of rules.
+questions about unions of boxes, answered without enumerating the product
+of all inputs or all pairs of rules:
+
+- `OverlapIndex` sweeps each input once over the boxes' boundaries (as in
+  Calvanese et al.'s DMN analyser) and keeps, per segment of values, the
+  set of boxes present as a Python integer used as a bit set; the boxes
+  meeting a box are then a handful of big-integer ANDs.
+- `Sweep` answers coverage (what no box covers: gaps, masking, redundancy)
+  by splitting the space k-d tree style along the boxes' own boundaries.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from typing import Callable, Iterable, Sequence
+from typing import Iterable, Sequence
 
 from clinrules.lint.regions import Dim
 
@@ -88,19 +91,22 @@ def or_dnf(*parts: list[Box]) -> list[Box]:
 
 
 def restrict(boxes: Iterable[Box], space: Box, dims: Sequence[Dim]) -> list[Box]:
-    """The boxes cut to `space`, empty ones dropped; full masks left out."""
+    """The boxes cut to `space`, empty ones dropped. An input whose mask is
+    all that `space` allows is left out: read such a box inside `space`."""
     out = []
     for box in boxes:
-        cut = dict(space)
+        cut = {}
         ok = True
         for d, m in box.items():
-            m &= space.get(d, dims[d].full)
+            allowed = space.get(d, dims[d].full)
+            m &= allowed
             if not m:
                 ok = False
                 break
-            cut[d] = m
+            if m != allowed:
+                cut[d] = m
         if ok:
-            out.append({d: m for d, m in cut.items() if m != dims[d].full})
+            out.append(cut)
     return out
 
 
@@ -386,8 +392,3 @@ def merge_boxes(boxes: list[Box], dims: Sequence[Dim]) -> list[Box]:
 def complement(boxes: list[Box], space: Box, dims: Sequence[Dim]) -> list[Box]:
     """Everything in `space` outside the union of `boxes`."""
     return Sweep(boxes, space, dims).uncovered()
-
-
-def point_of(box: Box, dims: Sequence[Dim], prefer: Callable[[Dim, int], int]) -> dict[int, int]:
-    """One value index per input inside `box` (every input gets one)."""
-    return {dim.index: prefer(dim, box.get(dim.index, dim.full)) for dim in dims}

@@ -80,8 +80,6 @@ class Conditions:
         self._memo: dict[tuple, list[Box]] = {}
         self._points: dict[int, dict] = {}
         self._support: dict[int, frozenset] = {}
-        self.space_known: Box = {d.index: d.known for d in dims if d.missing}
-        self.space_full: Box = {}
 
     # -- public ---------------------------------------------------------
 

@@ -21,8 +21,8 @@ def dead_rules(an: Analysis) -> set[str]:
 
 
 def dead(an: Analysis) -> list[Finding]:
-    if "dead" in an.__dict__:
-        return an.__dict__["dead"]
+    if "dead" in an.cache:
+        return an.cache["dead"]
     out: list[Finding] = []
     doc = an.doc
     for rule in doc.get("rules", []):
@@ -41,7 +41,7 @@ def dead(an: Analysis) -> list[Finding]:
                 "dead-rule",
                 f"rule `{rule['name']}` can never fire: `{text}` is never true {where}",
                 doc, rule.get("at"), rules=[rule["name"]], subjects=[rule]))
-    an.__dict__["dead"] = out
+    an.cache["dead"] = out
     return out
 
 

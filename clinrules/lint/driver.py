@@ -16,15 +16,24 @@ from clinrules.lint.findings import Finding
 from clinrules.lint.registry import lookup
 
 
+def _masked(an: Analysis) -> list[Finding]:
+    an.cache["masked"] = masking.masked(an)
+    return an.cache["masked"]
+
+
 def _redundant(an: Analysis) -> list[Finding]:
-    return redundancy.redundant(an, skip={f.rules[0] for f in masking.masked(an)})
+    """Rules already reported as masked are not reported again."""
+    masked = an.cache.get("masked")
+    if masked is None:
+        masked = masking.masked(an)
+    return redundancy.redundant(an, skip={f.rules[0] for f in masked})
 
 
 FAMILIES = (
     conflicts.conflicts,
     gaps.gaps,
     dead.dead,
-    masking.masked,
+    _masked,
     _redundant,
     unused.unused,
     style.missing_rationale,

@@ -12,7 +12,6 @@ from clinrules.lint.analysis import Analysis
 from clinrules.lint.boxes import OverlapIndex, members
 from clinrules.lint.dead import dead_rules
 from clinrules.lint.findings import Finding, make
-from clinrules.lint.masking import masked
 
 
 def redundant(an: Analysis, skip: set[str] | None = None) -> list[Finding]:

@@ -7,9 +7,10 @@ the language is constant on each region, so a condition becomes a Boolean
 function over region choices and the linter never enumerates numbers.
 Numbers are rational-valued, so every open interval holds patients.
 
-An input that some `is known` / `is missing` condition reads also gets a
-`missing` value: dead-rule analysis must see that `ESR is missing` can be
-true. Gap and conflict analysis restrict every input to its known values.
+Every input also gets a `missing` value: dead-rule analysis must see that
+`ESR is missing` can be true, and an `OTHERWISE` rule may fire while a rule
+choosing the same option is unknown. Gap and conflict analysis restrict
+every input to its known values.
 """
 
 from __future__ import annotations
@@ -199,5 +200,5 @@ def build_dims(doc: dict, extra: list[dict] | None = None) -> list[Dim]:
         else:
             own = {v: w for (k, v), w in cuts["written"].items() if k == key}
             values = numeric_regions(cuts["points"].get(key, set()), spec.get("range"), own)
-        dims.append(Dim(index, key, spec["name"], kind, values, bool(missing.get(key)), spec))
+        dims.append(Dim(index, key, spec["name"], kind, values, True, spec))
     return dims
