@@ -65,6 +65,10 @@ def _load(path: Path) -> tuple[dict, str | None]:
     return doc, path.read_text("utf-8")
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 def _witness_table(witness: dict) -> str:
     width = max(len(k) for k in witness)
     rows = []
@@ -88,8 +92,8 @@ def render_text(findings: list[tuple[Finding, str | None]]) -> str:
         if finding.witness:
             out.append(_witness_table(finding.witness))
     total = sum(counts.values())
-    out.append(f"{total} finding{'s' if total != 1 else ''} "
-               f"({counts['error']} errors, {counts['warning']} warnings, {counts['info']} info)\n")
+    out.append(f"{_count(total, 'finding')} ({_count(counts['error'], 'error')}, "
+               f"{_count(counts['warning'], 'warning')}, {counts['info']} info)\n")
     return "".join(out)
 
 

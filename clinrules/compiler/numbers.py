@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from fractions import Fraction
 
+from clinrules.exact import exact_str
+
 _DECIMAL = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
 
 
@@ -26,30 +28,4 @@ def parse_exact(text: str) -> Fraction:
     return Fraction(text)
 
 
-def _terminates(denominator: int) -> bool:
-    for prime in (2, 5):
-        while denominator % prime == 0:
-            denominator //= prime
-    return denominator == 1
-
-
-def exact_str(value: Fraction | int) -> str:
-    """The exact number string of the compiled format.
-
-    An integer (`"6"`), a terminating decimal (`"45.65625"`, `"-0.5"`) or,
-    when the decimal would never end, a ratio (`"10/7"`). All three read
-    back with `Fraction(s)`.
-    """
-    value = Fraction(value)
-    if value.denominator == 1:
-        return str(value.numerator)
-    if not _terminates(value.denominator):
-        return f"{value.numerator}/{value.denominator}"
-    sign = "-" if value < 0 else ""
-    magnitude = abs(value)
-    places = 0
-    while (magnitude * 10**places).denominator != 1:
-        places += 1
-    scaled = int(magnitude * 10**places)
-    whole, frac = divmod(scaled, 10**places)
-    return f"{sign}{whole}.{frac:0{places}d}"
+__all__ = ["parse_exact", "exact_str"]

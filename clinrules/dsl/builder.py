@@ -336,6 +336,13 @@ class AstBuilder(Transformer):
         last = words[-1]
         return ast.Name(" ".join(words), span(first, last))
 
+    def lead_word(self, c):
+        return c[0]
+
+    def name_led(self, c):
+        lead, words = c
+        return ast.Name(" ".join([lead.value, *words]), span(lead, words[-1]))
+
     def quoted_name(self, c):
         tok = c[0]
         text = " ".join(string_text(tok).split())

@@ -12,33 +12,12 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Sequence
 
+from clinrules.exact import decimal_text
+from clinrules.exact import exact_str as exact_text
 from clinrules.lint.boxes import Box
 from clinrules.lint.regions import Dim, Region
 
 
-def decimal_text(value: Fraction) -> str | None:
-    """The exact terminating decimal of `value`, or None if it has none."""
-    den = value.denominator
-    twos = fives = 0
-    while den % 2 == 0:
-        den //= 2
-        twos += 1
-    while den % 5 == 0:
-        den //= 5
-        fives += 1
-    if den != 1:
-        return None
-    digits = max(twos, fives)
-    if digits == 0:
-        return str(value.numerator)
-    scaled = abs(value.numerator) * (10**digits) // value.denominator
-    sign = "-" if value < 0 else ""
-    whole, frac = divmod(scaled, 10**digits)
-    return f"{sign}{whole}.{str(frac).rjust(digits, '0').rstrip('0')}"
-
-
-def exact_text(value: Fraction) -> str:
-    return decimal_text(value) or f"{value.numerator}/{value.denominator}"
 
 
 class Words:

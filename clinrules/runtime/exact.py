@@ -15,6 +15,8 @@ from decimal import Decimal
 from fractions import Fraction
 from numbers import Number
 
+from clinrules.exact import exact_str
+
 NUMBER_RE = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 
 
@@ -54,20 +56,4 @@ def parse_number(text: str) -> Fraction | None:
 
 def fmt(value: Fraction) -> str:
     """A terminating decimal when the value has one, else `p/q`."""
-    if value.denominator == 1:
-        return str(value.numerator)
-    den = value.denominator
-    twos = fives = 0
-    while den % 2 == 0:
-        den //= 2
-        twos += 1
-    while den % 5 == 0:
-        den //= 5
-        fives += 1
-    if den != 1:
-        return f"{value.numerator}/{value.denominator}"
-    places = max(twos, fives)
-    scaled = abs(value.numerator) * 10**places // value.denominator
-    digits = str(scaled).rjust(places + 1, "0")
-    sign = "-" if value < 0 else ""
-    return f"{sign}{digits[:-places]}.{digits[-places:]}"
+    return exact_str(value)
