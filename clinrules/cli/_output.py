@@ -46,3 +46,18 @@ def echo_err(text: str) -> None:
 
 def write(text: str) -> None:
     sys.stdout.write(text)
+
+
+def fail_input(diagnostics: Iterable[Diagnostic], fmt: str) -> None:
+    """Stop on input errors (exit 2), reported in the form the caller asked for.
+
+    With `--format json` standard output still holds one valid JSON document,
+    `{"diagnostics": [...]}`, so a program reading it never gets nothing;
+    every other format gets the editor's text on standard error.
+    """
+    diagnostics = list(diagnostics)
+    if fmt == "json":
+        write(render_diagnostics(diagnostics, "json"))
+    else:
+        echo_err(render_diagnostics(diagnostics, "text"))
+    raise SystemExit(EXIT_USAGE)

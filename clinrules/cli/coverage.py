@@ -14,6 +14,7 @@ from clinrules.cli._output import (
     FORMAT_OPTION,
     dump_json,
     echo_err,
+    fail_input,
     render_diagnostics,
     write,
 )
@@ -61,8 +62,7 @@ def coverage_command(paths, fmt, html_dir, fail_under, metrics, suggest, coverag
     try:
         run = coverage_of_paths(paths or ())
     except RulesError as exc:
-        echo_err(render_diagnostics(exc.diagnostics, "text"))
-        raise SystemExit(EXIT_USAGE)
+        fail_input(exc.diagnostics, fmt)
 
     suggestions = {}
     if suggest:

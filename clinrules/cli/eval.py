@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import sys
 
 import click
 
-from clinrules.cli._output import EXIT_CLEAN, EXIT_USAGE, FORMAT_OPTION, dump_json, echo_err, render_diagnostics, write
-from clinrules.errors import Diagnostic, RulesError
+from clinrules.cli._output import EXIT_CLEAN, FORMAT_OPTION, dump_json, fail_input, write
+from clinrules.errors import RulesError
 
 
 def load_ruleset(path: str):
@@ -24,25 +23,15 @@ def load_ruleset(path: str):
 
 def read_facts(path: str):
     """The facts mapping from a JSON file, or from standard input for `-`."""
-    where = "<stdin>" if path == "-" else path
-    try:
-        if path == "-":
-            data = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read().encode("utf-8")
-        else:
-            with open(path, "rb") as handle:
-                data = handle.read()
-    except OSError as exc:
-        raise RulesError.single("unreadable-file", f"cannot read the facts: {exc.strerror or exc}", file=where) from None
-    try:
-        facts = json.loads(data.decode("utf-8"))
-    except UnicodeDecodeError:
-        raise RulesError.single("bad-facts-file", "the facts file is not UTF-8 text", file=where) from None
-    except json.JSONDecodeError as exc:
-        from clinrules.errors import Location
+    from clinrules.files import read_bytes
+    from clinrules.runtime.jsontext import parse_json
 
-        raise RulesError(
-            [Diagnostic("bad-facts-file", f"the facts are not valid JSON: {exc.msg}", file=where, location=Location(exc.lineno, exc.colno))]
-        ) from None
+    where = "<stdin>" if path == "-" else path
+    if path == "-":
+        data = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read().encode("utf-8")
+    else:
+        data = read_bytes(path, what="the facts file")
+    facts = parse_json(data, file=where, what="the facts file", code="bad-facts-file", exact=True)
     if not isinstance(facts, dict):
         raise RulesError.single(
             "bad-facts-file", "the facts must be a JSON object of input names to values", file=where
@@ -70,12 +59,7 @@ def eval_command(ruleset_path: str, facts_path: str, explain: bool, fmt: str) ->
         validated = ruleset.validate_facts(facts, source=where)
         result = ruleset.evaluate_validated(validated, explain=explain)
     except RulesError as exc:
-        report = render_diagnostics(exc.diagnostics, fmt)
-        if fmt == "json":
-            write(report)
-        else:
-            echo_err(report)
-        raise SystemExit(EXIT_USAGE)
+        fail_input(exc.diagnostics, fmt)
     if fmt == "json":
         write(dump_json(result.to_json()))
     else:

@@ -34,7 +34,7 @@ def _expand(paths: tuple[str, ...]) -> tuple[list[Path], list[Diagnostic]]:
         elif path.is_file():
             files.append(path)
         else:
-            problems.append(Diagnostic("unreadable-file", f"cannot read `{raw}`: no such file or folder",
+            problems.append(Diagnostic("unreadable-file", f"cannot read `{raw}`: it does not exist",
                                        file=raw))
     return files, problems
 
@@ -42,20 +42,9 @@ def _expand(paths: tuple[str, ...]) -> tuple[list[Path], list[Diagnostic]]:
 def _load(path: Path) -> tuple[dict, str | None]:
     """The compiled document of `path` and its `.rules` source text, if any."""
     if path.suffix.lower() == ".json":
-        try:
-            doc = json.loads(path.read_text("utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise RulesError.single("unreadable-file", f"cannot read compiled ruleset `{path}`: {exc}",
-                                    file=str(path)) from None
-        from clinrules.schemas import problems
+        from clinrules.runtime import load
 
-        errors = problems("compiled-ruleset", doc)
-        if errors:
-            first = errors[0]
-            where = first.path or "(top)"
-            raise RulesError.single("bad-compiled-ruleset",
-                                    f"`{path}` is not a compiled ruleset: at {where}: {first.message}",
-                                    file=str(path))
+        doc = load(str(path)).doc
         source = path.parent / str(doc.get("source_file") or "")
         text = source.read_text("utf-8", errors="replace") if doc.get("source_file") and source.is_file() else None
         return doc, text
@@ -176,7 +165,10 @@ def lint_command(paths: tuple[str, ...], fmt: str, explain: str | None) -> None:
         echo_err("".join(d.render() + "\n" for d in problems))
     findings_only = [f for f, _ in found]
     if fmt == "json":
-        write(dump_json({"findings": [f.as_dict() for f in findings_only]}))
+        data = {"findings": [f.as_dict() for f in findings_only]}
+        if problems:
+            data["diagnostics"] = [d.as_dict() for d in problems]
+        write(dump_json(data))
     elif fmt == "sarif":
         write(dump_json(render_sarif(findings_only)))
     else:

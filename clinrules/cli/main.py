@@ -10,6 +10,8 @@ linter, the coverage reports and the pytest plugin.
 from __future__ import annotations
 
 import importlib
+import os
+import sys
 
 import click
 
@@ -46,4 +48,21 @@ def cli() -> None:
 
 
 def main() -> None:
-    cli(prog_name="clinrules")
+    """The installed `clinrules` executable.
+
+    Every bad input is a RulesError that the commands report; an exception
+    that still gets here is a bug in clinrules. It is said plainly, in one
+    line, with exit code 2, never as a traceback an editor cannot read
+    (set CLINRULES_DEBUG=1 to get the traceback for a bug report).
+    """
+    try:
+        cli(prog_name="clinrules")
+    except Exception as exc:  # noqa: BLE001 - the last guard, see above
+        if os.environ.get("CLINRULES_DEBUG"):
+            raise
+        click.echo(
+            f"clinrules: internal error ({type(exc).__name__}: {exc}); this is a bug in clinrules: "
+            "please report it with the command and its input files (CLINRULES_DEBUG=1 shows the details)",
+            err=True,
+        )
+        sys.exit(2)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from clinrules.cli._output import EXIT_USAGE, echo_err, render_diagnostics, write
+from clinrules.cli._output import EXIT_USAGE, echo_err, fail_input, write
 from clinrules.errors import RulesError
 
 
@@ -40,8 +40,7 @@ def test_command(paths: tuple[Path, ...], fmt: str, output: Path | None) -> None
     try:
         session = run_paths(list(paths) or None)
     except RulesError as exc:
-        echo_err(render_diagnostics(exc.diagnostics, "text"))
-        raise SystemExit(EXIT_USAGE)
+        fail_input(exc.diagnostics, fmt)
     report = render(session, fmt)
     if output is None:
         write(report)

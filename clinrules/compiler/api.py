@@ -7,6 +7,7 @@ diagnostics; the document is emitted only when none of them found a problem.
 
 from __future__ import annotations
 
+import errno
 import gc
 from pathlib import Path
 from typing import Callable
@@ -19,9 +20,12 @@ from clinrules.compiler.declare import declare
 from clinrules.compiler.emit import dumps, emit
 from clinrules.compiler.header import check_header
 from clinrules.compiler.inputs import resolve_inputs
+from clinrules.compiler.nesting import check_nesting
 from clinrules.compiler.rules import check_rules
 from clinrules.compiler.state import Compilation
 from clinrules.errors import Diagnostic, RulesError
+from clinrules.files import os_reason
+from clinrules.limits import HINT
 from clinrules.schemas import problems as schema_problems
 
 STAGES: tuple[tuple[str, Callable[[Compilation], None]], ...] = (
@@ -31,6 +35,7 @@ STAGES: tuple[tuple[str, Callable[[Compilation], None]], ...] = (
     ("codes", attach_codes),
     ("conditions", compile_conditions),
     ("cycles", check_cycles),
+    ("nesting", check_nesting),
     ("rules", check_rules),
 )
 
@@ -48,9 +53,11 @@ def compile_file(path) -> dict:
     """Read and compile one `.rules` file; unreadable, empty, binary or non-UTF-8 files are RulesErrors."""
     shown = str(path)
     try:
+        if Path(path).is_dir():
+            raise IsADirectoryError(errno.EISDIR, "Is a directory", shown)
         raw = Path(path).read_bytes()
     except OSError as exc:
-        raise _unreadable(shown, f"cannot read `{shown}`: {exc.strerror or exc}") from None
+        raise _unreadable(shown, f"cannot read `{shown}`: {os_reason(exc)}") from None
     if not raw.strip():
         raise _unreadable(shown, f"`{shown}` is empty", hint="a rules file starts with `ruleset \"TITLE\"`")
     if b"\x00" in raw:
@@ -76,6 +83,12 @@ def _compile(text: str, path: str, raw: bytes | None) -> dict:
     gc.disable()
     try:
         return _compile_stages(text, path, raw)
+    except RecursionError:
+        # The parser and stage `nesting` hold conditions to MAX_NESTING
+        # levels; this is the last guard, so no input ever ends in a traceback.
+        raise RulesError([Diagnostic(
+            "nested-too-deeply", "the rules are nested too deeply to compile", file=path, hint=HINT,
+        )]) from None
     finally:
         if collecting:
             gc.enable()

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from clinrules.compiler import values
 from clinrules.compiler.names import closest, did_you_mean, spell
-from clinrules.compiler.numbers import exact_str, parse_exact
+from clinrules.compiler.numbers import bad_number_message, exact_str, parse_exact
 from clinrules.compiler.state import Compilation, InputInfo
 from clinrules.dsl import ast
 
@@ -46,7 +46,7 @@ def _points(comp: Compilation, item: ast.ScoreItem) -> str:
     try:
         return exact_str(parse_exact(item.points))
     except ValueError:
-        comp.error("bad-number", f"`{item.points}` is not a number of points", item.loc,
+        comp.error("bad-number", bad_number_message(item.points, "a number of points"), item.loc,
                    hint="write points as a decimal number such as `1` or `1.5`")
         return "0"
 

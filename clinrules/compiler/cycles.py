@@ -10,14 +10,23 @@ from clinrules.compiler.state import Compilation
 
 
 def check_cycles(comp: Compilation) -> None:
-    order = list(comp.references)
+    # Depth-first, with an explicit stack: a chain of thousands of
+    # definitions must not exhaust Python's own stack.
     state: dict[str, str] = {}  # key -> "open" | "done"
     reported: set[frozenset[str]] = set()
-
-    def visit(key: str, path: list[str]) -> None:
-        state[key] = "open"
-        path.append(key)
-        for ref, loc in comp.references.get(key, ()):
+    for start in list(comp.references):
+        if start in state:
+            continue
+        state[start] = "open"
+        path = [start]
+        stack = [iter(comp.references.get(start, ()))]
+        while stack:
+            step = next(stack[-1], None)
+            if step is None:
+                stack.pop()
+                state[path.pop()] = "done"
+                continue
+            ref, loc = step
             if ref not in comp.references:
                 continue
             if state.get(ref) == "open":
@@ -26,13 +35,9 @@ def check_cycles(comp: Compilation) -> None:
                     reported.add(frozenset(cycle))
                     _report(comp, [cycle[-1], *cycle], loc)
             elif ref not in state:
-                visit(ref, path)
-        path.pop()
-        state[key] = "done"
-
-    for key in order:
-        if key not in state:
-            visit(key, [])
+                state[ref] = "open"
+                path.append(ref)
+                stack.append(iter(comp.references.get(ref, ())))
 
 
 def _report(comp: Compilation, cycle: list[str], loc) -> None:

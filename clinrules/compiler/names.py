@@ -72,12 +72,15 @@ def closest(key: str, candidates: dict[str, str], limit: int = 3) -> list[str]:
     """Display names of the candidates closest to `key` (candidates: key -> display).
 
     difflib's ratio first; when it finds nothing, names that contain every
-    typed word (`malignancy` -> `history of malignancy`).
+    typed word (`malignancy` -> `history of malignancy`), then names whose
+    every word was typed (`MRI scan` -> `MRI`).
     """
     hits = difflib.get_close_matches(key, list(candidates), n=limit, cutoff=0.6)
+    words = key.split()
     if not hits:
-        words = key.split()
         hits = [k for k in candidates if words and all(w in k.split() for w in words)][:limit]
+    if not hits:  # a word too many (`MRI scan` -> `MRI`)
+        hits = [k for k in candidates if k.split() and all(w in words for w in k.split())][:limit]
     return [candidates[h] for h in hits]
 
 

@@ -28,4 +28,13 @@ def parse_exact(text: str) -> Fraction:
     return Fraction(text)
 
 
-__all__ = ["parse_exact", "exact_str"]
+def bad_number_message(text: str, what: str = "a number") -> str:
+    """Why `text` was refused by `parse_exact`, shortened when it is very long."""
+    shown = text if len(text) <= 40 else text[:12] + "…"
+    if _DECIMAL.fullmatch(text.strip()):  # a decimal, but more digits than Python converts
+        digits = sum(ch.isdigit() for ch in text)
+        return f"`{shown}` is too long to be {what} ({digits} digits)"
+    return f"`{shown}` is not {what}"
+
+
+__all__ = ["parse_exact", "exact_str", "bad_number_message"]

@@ -138,8 +138,11 @@ def _resolve(comp: Compilation, action: ast.Action) -> str | None:
         message = f"`{option.text}` is not an option of any decision"
     if close:
         message += "; " + did_you_mean(close)
-    comp.error("unknown-option", message, option.loc,
-               hint="a rule's THEN names options listed in a `decision` statement")
+    declared = list(comp.names_of("option").values())
+    hint = "a rule's THEN names options listed in a `decision` statement"
+    if declared and len(declared) <= 12:
+        hint += ": " + ", ".join(declared)
+    comp.error("unknown-option", message, option.loc, hint=hint)
     return None
 
 

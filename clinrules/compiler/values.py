@@ -12,7 +12,7 @@ from fractions import Fraction
 
 from clinrules.compiler import units
 from clinrules.compiler.names import did_you_mean
-from clinrules.compiler.numbers import parse_exact
+from clinrules.compiler.numbers import bad_number_message, parse_exact
 from clinrules.compiler.state import Compilation
 from clinrules.dsl import ast
 
@@ -40,7 +40,7 @@ def resolve(comp: Compilation, value: ast.Value, measure: Measure, unit_text: st
     try:
         number = parse_exact(value.number)
     except ValueError:
-        comp.error("bad-number", f"`{value.number}` is not a number", value.loc,
+        comp.error("bad-number", bad_number_message(value.number), value.loc,
                    hint="write a decimal number such as `6` or `1.5`")
         return None
     unit_text = value.unit if value.unit is not None else unit_text

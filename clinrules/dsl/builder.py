@@ -340,8 +340,9 @@ class AstBuilder(Transformer):
         return c[0]
 
     def name_led(self, c):
-        lead, words = c
-        return ast.Name(" ".join([lead.value, *words]), span(lead, words[-1]))
+        lead, words = c[0], (c[1] if len(c) > 1 else [])
+        last = words[-1] if words else lead
+        return ast.Name(" ".join([lead.value, *words]), span(lead, last))
 
     def quoted_name(self, c):
         tok = c[0]

@@ -27,6 +27,7 @@ from lark.exceptions import LarkError, VisitError
 
 from clinrules.dsl import ast
 from clinrules.dsl.builder import AstBuilder, BuildError
+from clinrules.dsl.nesting import check_nesting
 from clinrules.dsl.suppressions import attach_suppressions
 from clinrules.dsl.syntax_errors import bad_character_error, build_error, empty_file_error, from_lark_error, internal_error
 from clinrules.errors import RulesError
@@ -146,6 +147,7 @@ def _parse(text: str, path: str) -> ast.RulesFile:
         _comments.reset(token)
         if collecting:
             gc.enable()
+    check_nesting(header, statements, source, path)
     statements = attach_suppressions(statements, comments, source, path)
     return ast.RulesFile(path=path, text=text, header=header, statements=tuple(statements))
 

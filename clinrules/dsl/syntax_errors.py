@@ -28,6 +28,9 @@ from clinrules.errors import Diagnostic, Location, RulesError
 _STATEMENT_KEYWORDS = ("RULE", "IF", "DEFINE", "INPUT", "DECISION", "CODE", "SOURCE")
 _STATEMENT_TYPES = frozenset(_STATEMENT_KEYWORDS) | {"RULESET"}
 _CONDITION_START = frozenset({"NOT", "NO", "ANY", "ALL", "NONE", "AT", "LPAR"})
+# Acceptable only where a condition starts: `any`, `all`, `none`, `at` may
+# also start a name (`at risk of falls`), so they do not tell the two apart.
+_CONDITION_ONLY = frozenset({"NOT", "NO", "LPAR"})
 _SHOWN_UPPER = frozenset({"IF", "THEN", "AND", "OR", "NOT", "BECAUSE", "OTHERWISE"})
 
 _TERMINAL_WORDS = {
@@ -221,10 +224,22 @@ def _unexpected_character(exc: UnexpectedCharacters, source: str, path: str) -> 
             path, source, line, column, line, column + 1,
             hint="save the file as plain UTF-8 text",
         )
+    pos = exc.pos_in_stream
+    written = source[pos - 1:pos + 1] if pos > 0 else ""
+    if written in _SWAPPED_COMPARISONS:
+        meant = _SWAPPED_COMPARISONS[written]
+        return _diagnostic(
+            "syntax-error", f"`{written}` is not a comparison; did you mean `{meant}`?", path, source,
+            line, column - 1, line, column + 1, hint=f"write `{meant}`",
+        )
     return _diagnostic(
         "unexpected-character", f"`{char}` cannot appear here", path, source, line, column, line, column + 1,
         hint='put names that hold unusual characters in double quotes, e.g. "CRP (mg/L)"',
     )
+
+
+# Comparisons written the other way round, as editors do: `=>` for `>=`.
+_SWAPPED_COMPARISONS = {"=>": ">=", "=<": "<=", "<>": "!="}
 
 
 # --- unexpected tokens ----------------------------------------------------------
@@ -347,7 +362,7 @@ def _describe_expected(accepts: set[str]) -> str:
         statement = "a new statement (`rule`, `IF`, `define`, `input`, `decision`, `code` or `source`)"
     else:
         statement = None
-    if "WORD" in accepts and accepts & _CONDITION_START:
+    if "WORD" in accepts and accepts & _CONDITION_ONLY:
         words.append("a condition")
         accepts -= _CONDITION_START | {"WORD", "STRING"}
     elif "WORD" in accepts:
@@ -417,6 +432,23 @@ def _then_hint(source: str, ctx: _Context, tok: Token) -> str | None:
         if difflib.get_close_matches(word.casefold(), ["then"], n=1, cutoff=0.75):
             return f"`{word}` was read as part of a name: did you mean `THEN`?"
     return None
+
+
+def _because_hint(stack: list) -> str:
+    """`THEN MRI BECUASE "..."`: the misspelt keyword became part of the option."""
+    words: list[str] = []
+    for value in reversed(stack):  # the option's words, the last one maybe not reduced yet
+        if isinstance(value, Token) and value.type in ("WORD", "INT"):
+            words.insert(0, value.value)
+        elif isinstance(value, list) and value and all(isinstance(v, Token) for v in value):
+            words[:0] = [v.value for v in value]
+            break
+        else:
+            break
+    text = " ".join(words)
+    if len(words) > 1 and difflib.get_close_matches(words[-1].casefold(), ["because"], n=1, cutoff=0.7):
+        return f"`{words[-1]}` was read as part of the option `{text}`: did you mean `BECAUSE`?"
+    return 'write `BECAUSE "..."` after the options'
 
 
 def _one_name_hint(prev) -> str | None:
@@ -509,7 +541,12 @@ def _unexpected_token(exc: UnexpectedToken, source: str, path: str, lark) -> Dia
 
     if "THEN" in accepts and ctx.kind in ("rule", "if"):
         return diag("syntax-error", f"expected `THEN` after the condition of {ctx.describe()}, found {found}",
-                    hint=_then_hint(source, ctx, tok) or _keyword_hint(tok, {"THEN"}) or _one_name_hint(prev))
+                    hint=_then_hint(source, ctx, tok) or _keyword_hint(tok, {"THEN"}) or _one_name_hint(prev)
+                    or (f"is `THEN` missing before `{tok.value}`?" if tok.type == "WORD" else None))
+
+    if tok.type == "STRING" and "BECAUSE" in accepts and ctx.kind in ("rule", "if"):
+        return diag("syntax-error", f"expected `BECAUSE` before the reason, found {found}",
+                    hint=_because_hint(stack))
 
     if "COLON" in accepts and ctx.kind in ("input", "define", "decision", "code", "rule") and _name_text(prev):
         kind = {"define": "definition"}.get(ctx.kind, ctx.kind)
@@ -572,7 +609,7 @@ def _colon_hint(ctx: _Context, tok: Token) -> str | None:
 
 def _after_token_message(prev: Token, ctx: _Context, accepts: set[str]) -> str | None:
     kind = prev.type
-    if kind in ("IF", "WHEN", "NOT") or (kind in ("AND", "OR") and "WORD" in accepts and accepts & _CONDITION_START):
+    if kind in ("IF", "WHEN", "NOT") or (kind in ("AND", "OR") and "WORD" in accepts and accepts & _CONDITION_ONLY):
         return f"expected a condition after `{prev.value}`"
     if kind == "LPAR":
         return "expected a condition after `(`"
@@ -583,9 +620,9 @@ def _after_token_message(prev: Token, ctx: _Context, accepts: set[str]) -> str |
         return f"expected the {what} name after `{prev.value}`"
     if kind in ("THEN", "OTHERWISE"):
         return f"expected an option after `{prev.value}`"
-    if kind in ("COMMA", "AND") and ctx.kind in ("rule", "if") and "WORD" in accepts and not accepts & _CONDITION_START:
+    if kind in ("COMMA", "AND") and ctx.kind in ("rule", "if") and "WORD" in accepts and not accepts & _CONDITION_ONLY:
         return f"expected an option after `{prev.value}`"
-    if kind == "COLON" and "WORD" in accepts and not accepts & _CONDITION_START:
+    if kind == "COLON" and "WORD" in accepts and not accepts & _CONDITION_ONLY:
         return f"expected an option after `{prev.value}`"
     if kind == "COLON" and ctx.kind == "define":
         return f"expected a condition or `score of [...]` after `define {ctx.name}:`"
@@ -600,11 +637,11 @@ def _after_token_message(prev: Token, ctx: _Context, accepts: set[str]) -> str |
         return "expected `[` after `of`"
     if kind == "LSQB" and "INT" in accepts and "WORD" not in accepts:
         return "expected a source number after `[`"
-    if kind == "LSQB" and accepts & _CONDITION_START:
+    if kind == "LSQB" and accepts & _CONDITION_ONLY:
         return "expected a condition after `[`"
     if kind == "LSQB" and "WORD" in accepts:
         return "expected a name after `[`"
-    if kind == "COMMA" and "WORD" in accepts and accepts & _CONDITION_START:
+    if kind == "COMMA" and "WORD" in accepts and accepts & _CONDITION_ONLY:
         return "expected a condition after `,`"
     if kind == "COMMA" and "WORD" in accepts:
         return "expected a name after `,`"

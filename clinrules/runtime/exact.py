@@ -38,7 +38,7 @@ def to_fraction(value) -> Fraction | None:
     if isinstance(value, Fraction):
         return value
     if isinstance(value, Decimal):
-        if not value.is_finite():
+        if not value.is_finite() or not within_reach(value):
             return None
         return Fraction(value)
     if isinstance(value, Number):
@@ -47,11 +47,23 @@ def to_fraction(value) -> Fraction | None:
 
 
 def parse_number(text: str) -> Fraction | None:
-    """A plain decimal number written as text (`"7"`, `"-0.5"`, `"1e3"`)."""
+    """A plain decimal number written as text (`"7"`, `"-0.5"`, `"1e3"`);
+    None for anything else, and for an exponent out of reach (`1e999999999`)."""
     text = text.strip()
-    if NUMBER_RE.fullmatch(text):
+    if NUMBER_RE.fullmatch(text) and within_reach(Decimal(text)):
         return Fraction(text)
     return None
+
+
+# No clinical value is written with a thousand digits; an exponent beyond
+# this would make exact arithmetic build numbers with millions of digits
+# (`1e999999999` would take minutes), so such a value is refused instead.
+MAX_EXPONENT = 1000
+
+
+def within_reach(value: Decimal) -> bool:
+    """Whether `value` is zero or within 10^±MAX_EXPONENT, so exact arithmetic on it stays quick."""
+    return value.is_zero() or -MAX_EXPONENT <= value.adjusted() <= MAX_EXPONENT
 
 
 def fmt(value: Fraction) -> str:

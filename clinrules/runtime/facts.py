@@ -9,8 +9,10 @@ nothing is evaluated. A value that passes is exact: a quantity is a
 from __future__ import annotations
 
 import difflib
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from fractions import Fraction
 
 from clinrules.errors import Diagnostic, RulesError
@@ -56,8 +58,13 @@ def show(spec: InputSpec, value, written=None) -> str:
             return " ".join(written.split())
         if isinstance(written, Mapping) and isinstance(written.get("unit"), str):
             return f"{_plain(written.get('value'))} {written['unit']}"
-        return f"{fmt(value)} {spec.unit_written}"
-    return fmt(value)
+        return f"{_brief(fmt(value))} {spec.unit_written}"
+    return _brief(fmt(value))
+
+
+def _brief(text: str) -> str:
+    """A number too long to read in a message, shortened (`10000000000…` with its digit count)."""
+    return text if len(text) <= 40 else f"{text[:12]}… ({len(text)} digits)"
 
 
 def _plain(raw) -> str:
@@ -196,7 +203,10 @@ class FactChecker:
             if not match:
                 bad("bad-fact-type", f"`{spec.name}` is {spec.describe()}: `{raw}` is not a number")
                 return None
-            number = Fraction(match.group(0))
+            number = parse_number(match.group(0))
+            if number is None:
+                bad("bad-fact-type", f"`{spec.name}`: `{match.group(0)}` is too large or too small a number")
+                return None
             unit_text = text[match.end():].strip() or None
         elif isinstance(raw, Mapping):
             extra = sorted(str(k) for k in raw if k not in ("value", "unit"))
@@ -235,7 +245,11 @@ class FactChecker:
             hint = "did you mean " + " or ".join(f"`{c}`" for c in close) + "?" if close else (
                 f"`{spec.name}` is in {spec.unit_written}"
             )
-            bad("bad-fact-unit", f"`{spec.name}`: unknown unit `{unit_text}`", hint)
+            # Only the dimensions this ruleset's inputs use are in the compiled
+            # table: `mg/L` for a rate is not a unit *of this input*.
+            bad("bad-fact-unit",
+                f"`{spec.name}`: `{unit_text}` is not a unit of {spec.dimension} (it is measured in "
+                f"{spec.unit_written})", hint)
             return None
         if unit.dimension != spec.dimension:
             bad(
@@ -253,8 +267,12 @@ def _shown(raw) -> str:
         return str(raw).lower()
     if isinstance(raw, str):
         return f"`{raw}`"
+    if isinstance(raw, Decimal) and raw.is_finite():
+        return f"`{raw}`, too large or too small a number"
+    if isinstance(raw, float) and not math.isfinite(raw):
+        return "`NaN`, which is not a number" if math.isnan(raw) else "an infinite number"
     if isinstance(raw, (int, float)):
-        return repr(raw)
+        return _brief(repr(raw))
     return _kind(raw)
 
 

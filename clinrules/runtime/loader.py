@@ -8,11 +8,13 @@ naming the bad field, not with a KeyError deep in evaluation.
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Mapping
 
 from clinrules.errors import Diagnostic, RulesError
+from clinrules.files import read_bytes
+from clinrules.limits import HINT, too_deep
+from clinrules.runtime.jsontext import parse_json
 from clinrules.runtime.ruleset import CompiledRuleset
 
 FORMAT = "clinrules-compiled-ruleset"
@@ -48,44 +50,22 @@ def _read(path: str) -> dict:
             path,
             "compile it first: `clinrules compile` or clinrules.compiler.compile_file",
         )
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read()
-    except OSError as exc:
-        raise _error("unreadable-file", f"cannot read the compiled ruleset: {exc.strerror or exc}", path) from None
-    try:
-        doc = json.loads(data.decode("utf-8"))
-    except UnicodeDecodeError:
-        raise _error("bad-compiled-json", "the compiled ruleset is not UTF-8 text", path) from None
-    except json.JSONDecodeError as exc:
-        raise RulesError(
-            [
-                Diagnostic(
-                    "bad-compiled-json",
-                    f"the compiled ruleset is not valid JSON: {exc.msg}",
-                    file=path,
-                    location=_location(exc.lineno, exc.colno),
-                )
-            ]
-        ) from None
+    data = read_bytes(path, what="the compiled ruleset")
+    doc = parse_json(data, file=path, what="the compiled ruleset", code="bad-compiled-json")
     if not isinstance(doc, dict):
         raise _error("bad-compiled-ruleset", "a compiled ruleset is a JSON object", path)
     return doc
 
 
-def _location(line: int, column: int):
-    from clinrules.errors import Location
-
-    return Location(line, column)
-
-
 def check(doc: dict, source: str | None) -> None:
     """Format and version first (for a clear message), then the JSON Schema."""
     if doc.get("format") != FORMAT:
+        found = "it has no `format`" if "format" not in doc else f"its `format` is {doc.get('format')!r}"
         raise _error(
             "bad-compiled-ruleset",
-            f"not a compiled clinrules ruleset (format is {doc.get('format')!r}, expected {FORMAT!r})",
+            f"not a compiled clinrules ruleset: {found}, expected {FORMAT!r}",
             source,
+            "compile the .rules file with `clinrules compile`",
         )
     version = doc.get("format_version")
     if version != FORMAT_VERSION or isinstance(version, bool):
@@ -97,7 +77,11 @@ def check(doc: dict, source: str | None) -> None:
         )
     from clinrules.schemas import problems
 
-    errors = problems("compiled-ruleset", doc)
+    try:
+        errors = problems("compiled-ruleset", doc)
+    except RecursionError:
+        raise _error("bad-compiled-ruleset", "the compiled ruleset is nested too deeply to check", source,
+                     HINT) from None
     if errors:
         raise RulesError(
             [
@@ -109,3 +93,17 @@ def check(doc: dict, source: str | None) -> None:
                 for e in errors[:20]
             ]
         )
+    _check_nesting(doc, source)
+
+
+def _check_nesting(doc: dict, source: str | None) -> None:
+    """Conditions nested deeper than the compiler allows (a hand-made file)
+    would exhaust the stack of the evaluator: refuse them here, by place."""
+    definitions = {d["key"]: (d["name"], d) for d in doc["definitions"]}
+    rules = [(r["name"], r["condition"]) for r in doc["rules"]]
+    found = too_deep(doc["scope"], definitions, rules)
+    if found:
+        raise RulesError([
+            Diagnostic("bad-compiled-ruleset", f"at `/{p.pointer}`: {p.message()}", file=source, hint=HINT)
+            for p in found
+        ])

@@ -240,7 +240,11 @@ class Plan:
             if "input" in raw:
                 spec = self._input(raw["input"], ("number", "quantity"), raw)
                 node.slot = node.input = spec.index
-                node.table = self.regions[spec.index].table(check)
+                regions = self.regions[spec.index]
+                if op == "compare":
+                    node.table = regions.compare_table(raw["cmp"], value)
+                else:
+                    node.table = regions.between_table(low, high)
             else:
                 d = self._def(raw.get("score"), "score", raw)
                 node.definition = d.index

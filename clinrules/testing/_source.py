@@ -88,10 +88,21 @@ def load_source(path: Path, text: str | None = None) -> SourceData:
     """Parse a `.json` file as JSON and anything else as YAML."""
     if text is None:
         text = read_text(path)
-    if path.suffix.lower() == ".json":
-        data, marks = _JsonReader(text, path).read()
-    else:
-        data, marks = _read_yaml(text, path)
+    try:
+        if path.suffix.lower() == ".json":
+            data, marks = _JsonReader(text, path).read()
+        else:
+            data, marks = _read_yaml(text, path)
+    except RecursionError:
+        # Both readers (and PyYAML's composer) follow nesting recursively; a
+        # YAML alias that contains itself (`a: &a [*a]`) nests without end.
+        alias = "" if path.suffix.lower() == ".json" else " (or a YAML alias contains itself)"
+        raise RulesError.single(
+            "fixture-syntax",
+            f"the fixture file is nested too deeply to read{alias}",
+            file=str(path),
+            hint="a fixture holds cases a few levels deep: `cases` > case > `given` > value",
+        ) from None
     return SourceData(path=path, text=text, data=data, marks=marks)
 
 

@@ -96,8 +96,9 @@ def build(rulesets_dir: Path, fixtures_dir: Path, out_dir: Path,
 
     result = BuildResult([])
     if not rulesets_dir.is_dir():
+        problem = "is a file, not a directory" if rulesets_dir.exists() else "does not exist"
         result.input_errors.append(Diagnostic(
-            "build-no-rulesets", f"the rulesets directory `{rulesets_dir}` does not exist",
+            "build-no-rulesets", f"the rulesets directory `{rulesets_dir}` {problem}",
             file=str(rulesets_dir), hint="give it with --rulesets DIR (default: rulesets/)"))
         return result
     sources = sorted(rulesets_dir.rglob("*.rules"), key=lambda p: p.as_posix())

@@ -14,13 +14,12 @@ carries the `RulesError` that says why.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 from clinrules.dsl.ast import name_key
-from clinrules.errors import Diagnostic, Location, RulesError
+from clinrules.errors import Diagnostic, RulesError
 from clinrules.testing.fixtures import (
     FIXTURE_SUFFIXES,
     Case,
@@ -118,14 +117,16 @@ class Session:
 # --- discovery -----------------------------------------------------------------
 
 
-def discover(paths: Sequence[Path | str] | None = None) -> list[Path]:
+def discover(paths: Sequence[Path | str] | None = None, *, empty_ok: bool = True) -> list[Path]:
     """The fixture files at `paths` (default `fixtures/`), in a stable order.
 
     Directories are searched recursively for *.yaml, *.yml and *.json; a file
     found there that is not a fixture file (no `cases`) is skipped, while one
     that cannot be parsed is kept so running it reports why. A file named
     explicitly is always kept (running it reports if it is not a fixture).
-    A path that does not exist raises `RulesError`.
+    A path that does not exist raises `RulesError`; so does a directory
+    without fixture files unless `empty_ok` (a build may have no fixtures;
+    `clinrules test DIR` on a folder without any must not pass silently).
     """
     given = [Path(p) for p in paths] if paths else [DEFAULT_PATH]
     found: list[Path] = []
@@ -136,7 +137,17 @@ def discover(paths: Sequence[Path | str] | None = None) -> list[Path]:
                 (p for p in path.rglob("*") if p.suffix.lower() in FIXTURE_SUFFIXES and p.is_file()),
                 key=lambda p: p.as_posix(),
             )
-            found.extend(p for p in candidates if _looks_like_fixture(p))
+            fixtures = [p for p in candidates if _looks_like_fixture(p)]
+            if not fixtures and not empty_ok:
+                missing.append(
+                    Diagnostic(
+                        "fixture-not-found",
+                        f"no fixture files under `{path}`",
+                        file=str(path),
+                        hint="fixture files end in .yaml, .yml or .json and have `ruleset` and `cases`",
+                    )
+                )
+            found.extend(fixtures)
         elif path.is_file():
             found.append(path)
         else:
@@ -214,16 +225,11 @@ def load_ruleset(path: Path) -> tuple[dict, Any]:
 
         doc = compile_file(path)
     elif suffix == ".json":
-        text = _read_ruleset_text(path)
-        try:
-            doc = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise RulesError.single(
-                "ruleset-unreadable",
-                f"the compiled ruleset is not valid JSON: {exc.msg}",
-                file=str(path),
-                location=Location(exc.lineno, exc.colno),
-            ) from None
+        from clinrules.files import read_bytes
+        from clinrules.runtime.jsontext import parse_json
+
+        data = read_bytes(path, what="the ruleset", code="ruleset-unreadable")
+        doc = parse_json(data, file=str(path), what="the compiled ruleset", code="ruleset-unreadable")
         if not isinstance(doc, dict):
             raise RulesError.single(
                 "ruleset-unreadable", "the compiled ruleset must be a JSON object", file=str(path)
@@ -234,18 +240,7 @@ def load_ruleset(path: Path) -> tuple[dict, Any]:
             f"`{path}` is neither a `.rules` file nor a compiled `.json` ruleset",
             file=str(path),
         )
-    return doc, runtime.load(doc)
-
-
-def _read_ruleset_text(path: Path) -> str:
-    try:
-        return path.read_bytes().decode("utf-8-sig")
-    except OSError as exc:
-        raise RulesError.single(
-            "ruleset-unreadable", f"cannot read the ruleset `{path}`: {exc.strerror or exc}", file=str(path)
-        ) from None
-    except UnicodeDecodeError:
-        raise RulesError.single("ruleset-unreadable", f"`{path}` is not UTF-8 text", file=str(path)) from None
+    return doc, runtime.load(doc, source=str(path))
 
 
 def load_fixture(path: Path | str, cache: RulesetCache | None = None) -> LoadedFixture:
@@ -255,6 +250,17 @@ def load_fixture(path: Path | str, cache: RulesetCache | None = None) -> LoadedF
     unreadable or malformed fixture, missing or broken ruleset, unknown names.
     """
     source = read_fixture(path)
+    if source.ruleset_path.is_dir():
+        raise RulesError(
+            [
+                source.source.diagnostic(
+                    "fixture-ruleset-missing",
+                    f"the ruleset `{source.ruleset}` is a folder, not a ruleset file (looked at `{source.ruleset_path}`)",
+                    ("ruleset",),
+                    "name one `.rules` file or compiled `.json`; the path is relative to the fixture file",
+                )
+            ]
+        )
     if not source.ruleset_path.is_file():
         raise RulesError(
             [
@@ -370,11 +376,12 @@ def run_paths(paths: Sequence[Path | str] | None = None) -> Session:
     """Discover and run fixture files; a file that cannot be run is kept in
     the session with its error, and the other files still run.
 
-    Raises `RulesError` only when a given path does not exist.
+    Raises `RulesError` only when a given path does not exist or holds no
+    fixture files.
     """
     cache = RulesetCache()
     files: list[FileRun] = []
-    for path in discover(paths):
+    for path in discover(paths, empty_ok=False):
         try:
             files.append(run_file(path, cache))
         except RulesError as exc:

@@ -82,7 +82,7 @@ def test_bad_facts_exit_2_and_list_every_problem(files):
 
 @pytest.mark.parametrize(
     "content,message",
-    [("{nope", "the facts are not valid JSON"), ("[1, 2]", "the facts must be a JSON object")],
+    [("{nope", "the facts file is not valid JSON"), ("[1, 2]", "the facts must be a JSON object")],
 )
 def test_unreadable_facts(files, content, message):
     rules, _, _, tmp = files

@@ -100,15 +100,15 @@ def test_compile_errors_exit_2_with_diagnostics(tmp_path):
 
 def test_unreadable_inputs_exit_2(tmp_path):
     result = run(str(tmp_path / "missing.rules"))
-    assert result.exit_code == 2 and "no such file or folder" in result.output
+    assert result.exit_code == 2 and "it does not exist" in result.output
     bad = tmp_path / "x.json"
     bad.write_text("{not json")
     result = run(str(bad))
-    assert result.exit_code == 2 and "cannot read compiled ruleset" in result.output
+    assert result.exit_code == 2 and "the compiled ruleset is not valid JSON" in result.output
     wrong = tmp_path / "y.json"
     wrong.write_text('{"format": "other"}')
     result = run(str(wrong))
-    assert result.exit_code == 2 and "is not a compiled ruleset" in result.output
+    assert result.exit_code == 2 and "not a compiled clinrules ruleset" in result.output
     assert run().exit_code == 2
 
 

@@ -452,3 +452,10 @@ def check_loose(d, code, line, column, message):
     assert d.code == code, d.render()
     assert (d.location.line, d.location.column) == (line, column), d.render()
     assert d.message == message
+
+
+def test_action_option_with_a_word_too_many_suggests_the_option(error):
+    text = "rule r: IF fever THEN physio session"
+    check(error(text + "\n"), "unknown-option", LINE, at(text, "physio"),
+          "`physio session` is not an option of any decision; did you mean `physio`?",
+          "a rule's THEN names options listed in a `decision` statement: no imaging, MRI, physio")

@@ -210,3 +210,30 @@ def test_statement_list_in_messages_does_not_offer_a_second_header():
         "expected `from` or a new statement (`rule`, `IF`, `define`, `input`, `decision`, `code` or `source`) "
         "after `yes/no`, found `extra`"
     )
+
+
+@pytest.mark.parametrize("written, meant", [("=>", ">="), ("=<", "<="), ("<>", "!=")])
+def test_comparison_written_the_other_way_round(written, meant):
+    diagnostic = syntax_error(f"IF a {written} 5 THEN b")
+    assert diagnostic.message == f"`{written}` is not a comparison; did you mean `{meant}`?"
+    assert where(diagnostic) == (2, 6)
+    assert diagnostic.hint == f"write `{meant}`"
+
+
+def test_misspelt_because_is_named_in_the_hint():
+    diagnostic = syntax_error('rule x: IF a THEN MRI BECUASE "reason" [1]')
+    assert diagnostic.message == 'expected `BECAUSE` before the reason, found the text "reason"'
+    assert where(diagnostic) == (2, 31)
+    assert diagnostic.hint == "`BECUASE` was read as part of the option `MRI BECUASE`: did you mean `BECAUSE`?"
+
+
+def test_reason_without_because():
+    diagnostic = syntax_error('IF a THEN b "reason"')
+    assert diagnostic.message == 'expected `BECAUSE` before the reason, found the text "reason"'
+    assert diagnostic.hint == 'write `BECAUSE "..."` after the options'
+
+
+def test_missing_then_before_the_option_is_suggested():
+    diagnostic = syntax_error("IF a > 6 weeks MRI")
+    assert diagnostic.message == "expected `THEN` after the condition of the rule at line 2, found `MRI`"
+    assert diagnostic.hint == "is `THEN` missing before `MRI`?"

@@ -85,14 +85,38 @@ def test_keyword_prefixes_do_not_split_words():
     assert tree.args[1].name.text == "oral"
 
 
-def test_condition_names_cannot_start_with_no_not_any_all_none_at():
+def test_condition_names_cannot_start_with_no_or_not():
     assert isinstance(condition("no show"), ast.Not)  # `no` applies to the name `show`
-    diagnostic = syntax_error("define x: any thing")
-    assert diagnostic.message == "expected `of [` after `any`, found `thing`"
     assert isinstance(condition("not yet walking"), ast.Not)
     # declared and quoted, such names work everywhere
     rules_file = parse_body('input all of the above: yes/no\nIF "all of the above" THEN x')
     assert rules_file.statements[1].condition.name.text == "all of the above"
+
+
+@pytest.mark.parametrize("text", ["at risk of falls", "any bleeding", "all symptoms resolved", "none reported"])
+def test_condition_names_may_start_with_any_all_none_at(text):
+    # LANGUAGE.md: only the listed words end a name; `any`, `all`, `none` and
+    # `at` start a counting condition only before `of` / `least`.
+    tree = condition(f"{text} AND b")
+    assert tree.args[0].name.text == text
+    assert condition(f"{text} > 3").subject.text == text
+    assert condition(f"NOT {text.upper()}").arg.name.text == text.upper()
+    assert condition(f"x is {text}").options[0].text == text
+
+
+def test_counting_words_still_count():
+    assert condition("at least 2 of [a, b, c]").kind == "at least"
+    assert condition("any of [a, b]").kind == "any"
+    assert condition("all of\n  [a, b]").kind == "all"
+    assert condition("none of [a, b]").kind == "none"
+    assert condition("age is at least 5").op == ">="
+    diagnostic = syntax_error("define x: at least two of [a, b]")
+    assert diagnostic.message.startswith("expected how many, as a whole number, after `at least`")
+
+
+def test_single_counting_word_is_a_name():
+    rules_file = parse_body("decision d: one of [none, any, all]")
+    assert [o.text for o in rules_file.statements[0].options] == ["none", "any", "all"]
 
 
 def test_option_after_is_can_be_multi_word():

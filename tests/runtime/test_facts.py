@@ -64,7 +64,7 @@ def test_a_yes_no_value_is_not_a_number(build, rs):
 
 def test_unknown_unit_suggests(build, rs):
     (code, message, hint), = problems(rs, {"duration": "7 weeeks"})
-    assert (code, message) == ("bad-fact-unit", "`duration`: unknown unit `weeeks`")
+    assert (code, message) == ("bad-fact-unit", "`duration`: `weeeks` is not a unit of time (it is measured in weeks)")
     assert hint.startswith("did you mean") and "`weeks`" in hint
 
 
@@ -124,3 +124,11 @@ def test_validation_is_separate_from_evaluation(build, rs):
 
 def test_nan_is_not_a_number(build, rs):
     assert problems(rs, {"count": float("nan")})[0][0] == "bad-fact-type"
+
+
+def test_a_unit_this_ruleset_does_not_use_is_not_called_unknown(build, rs):
+    # mg/L is a real unit, but no input of this ruleset is a mass concentration
+    (code, message, _), = problems(rs, {"ESR": "20 mg/L"})
+    assert code == "bad-fact-unit"
+    assert message.startswith("`ESR`: `mg/L` is not a unit of ")
+    assert message.endswith("(it is measured in mm/h)")
