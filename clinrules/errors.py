@@ -64,11 +64,11 @@ class Diagnostic:
             where += f":{self.location.line}:{self.location.column}"
         text = f"{where}: {self.severity}: {self.message}"
         if self.source_line is not None and self.location:
-            line = self.source_line.rstrip("\n").expandtabs(1)
-            text += f"\n    {line}\n    {' ' * (self.location.column - 1)}^"
+            line, caret = _clip(self.source_line.rstrip("\n").expandtabs(1), self.location.column - 1)
+            width = 1
             if self.location.end_line == self.location.line and self.location.end_column:
-                width = max(1, self.location.end_column - self.location.column)
-                text = text[:-1] + "^" * min(width, max(1, len(line) - self.location.column + 1))
+                width = max(1, min(self.location.end_column - self.location.column, len(line) - caret))
+            text += f"\n    {line}\n    {' ' * caret}{'^' * width}"
         if self.hint:
             text += f"\n  hint: {self.hint}"
         return text
@@ -83,6 +83,23 @@ class Diagnostic:
             out["end_column"] = self.location.end_column
         out["hint"] = self.hint
         return out
+
+
+SHOWN_LINE = 100  # characters of a source line shown under an error
+
+
+def _clip(line: str, caret: int) -> tuple[str, int]:
+    """A window of a long line around the caret, so a 100,000-character line
+    (a minified file, a pasted document) does not flood the terminal."""
+    if len(line) <= SHOWN_LINE:
+        return line, caret
+    start = max(0, min(caret - SHOWN_LINE // 2, len(line) - SHOWN_LINE))
+    shown = line[start:start + SHOWN_LINE]
+    if start > 0:
+        shown = "..." + shown[3:]
+    if start + SHOWN_LINE < len(line):
+        shown = shown[:-3] + "..."
+    return shown, caret - start
 
 
 @dataclass

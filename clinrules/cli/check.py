@@ -18,7 +18,7 @@ from clinrules.errors import RulesError
 
 
 @click.command("check")
-@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.argument("files", nargs=-1, required=True, type=click.Path())
 @FORMAT_OPTION
 def check(files: tuple[str, ...], fmt: str) -> None:
     """Check .rules FILES for errors (names, units, types, syntax).

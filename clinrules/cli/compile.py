@@ -21,7 +21,7 @@ from clinrules.errors import RulesError
 
 
 @click.command("compile")
-@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.argument("files", nargs=-1, required=True, type=click.Path())
 @click.option(
     "-o",
     "--output",

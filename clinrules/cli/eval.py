@@ -40,7 +40,7 @@ def read_facts(path: str):
 
 
 @click.command("eval")
-@click.argument("ruleset_path", metavar="RULESET", type=click.Path(dir_okay=False))
+@click.argument("ruleset_path", metavar="RULESET", type=click.Path())
 @click.option("--facts", "facts_path", required=True, metavar="FILE.json", help="The patient's facts as a JSON object; `-` reads standard input.")
 @click.option("--explain", is_flag=True, help="Show why: each fired rule's conditions with the values they saw.")
 @FORMAT_OPTION

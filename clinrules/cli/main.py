@@ -25,6 +25,7 @@ COMMANDS: dict[str, str] = {
     "test": "clinrules.cli.test:test_command",
     "coverage": "clinrules.cli.coverage:coverage_command",
     "build": "clinrules.cli.build:build_command",
+    "fmt": "clinrules.cli.fmt:fmt_command",
 }
 
 

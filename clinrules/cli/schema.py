@@ -9,7 +9,7 @@ from clinrules.errors import RulesError
 
 
 @click.command("schema")
-@click.argument("ruleset_path", metavar="RULESET", type=click.Path(dir_okay=False))
+@click.argument("ruleset_path", metavar="RULESET", type=click.Path())
 def schema_command(ruleset_path: str) -> None:
     """Print the JSON Schema (draft 2020-12) for the facts of RULESET.
 

@@ -27,6 +27,7 @@ from lark.exceptions import LarkError, VisitError
 
 from clinrules.dsl import ast
 from clinrules.dsl.builder import AstBuilder, BuildError
+from clinrules.dsl.comments import Comment, from_token
 from clinrules.dsl.nesting import check_nesting
 from clinrules.dsl.suppressions import attach_suppressions
 from clinrules.dsl.syntax_errors import bad_character_error, build_error, empty_file_error, from_lark_error, internal_error
@@ -104,6 +105,11 @@ def bare_parser(**extra) -> Lark:
 
 def parse(text: str, path: str) -> ast.RulesFile:
     """Parse one `.rules` file. Raises RulesError, and nothing else, on bad input."""
+    return parse_with_comments(text, path)[0]
+
+
+def parse_with_comments(text: str, path: str) -> tuple[ast.RulesFile, tuple[Comment, ...]]:
+    """`parse`, and every comment of the file in order (the formatter keeps them)."""
     try:
         return _parse(text, path)
     except RulesError:
@@ -119,7 +125,7 @@ def parse(text: str, path: str) -> ast.RulesFile:
         raise internal_error(path, exc) from None
 
 
-def _parse(text: str, path: str) -> ast.RulesFile:
+def _parse(text: str, path: str) -> tuple[ast.RulesFile, tuple[Comment, ...]]:
     if not isinstance(text, str):
         raise RulesError.single(
             "not-text", "the rules file is not text", file=path,
@@ -149,7 +155,8 @@ def _parse(text: str, path: str) -> ast.RulesFile:
             gc.enable()
     check_nesting(header, statements, source, path)
     statements = attach_suppressions(statements, comments, source, path)
-    return ast.RulesFile(path=path, text=text, header=header, statements=tuple(statements))
+    rules_file = ast.RulesFile(path=path, text=text, header=header, statements=tuple(statements))
+    return rules_file, tuple(from_token(c) for c in comments)
 
 
 def _converted(exc: BaseException, source: str, path: str) -> RulesError:

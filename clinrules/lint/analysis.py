@@ -9,7 +9,7 @@ from functools import cached_property
 from clinrules.lint.boxes import Box, Sweep, and_dnf, restrict
 from clinrules.lint.conditions import Conditions
 from clinrules.lint.regions import build_dims
-from clinrules.lint.witness import Words, patient
+from clinrules.lint.witness import Words, patient, patient_or_missing
 
 
 @dataclass(frozen=True)
@@ -67,6 +67,14 @@ class Analysis:
 
     def patient(self, box: Box) -> dict:
         return patient(box, self.dims, self.words)
+
+    def any_patient(self, boxes: list[Box]) -> dict | None:
+        """A patient of the union of `boxes`: one with every input known if
+        there is one, else one with the inputs the boxes need missing."""
+        point = self.first_point(boxes)
+        if point is not None:
+            return self.patient(point)
+        return patient_or_missing(boxes[0], self.dims, self.words) if boxes else None
 
     def first_point(self, boxes: list[Box], space: Box | None = None) -> Box | None:
         """A point of the union of `boxes` inside `space` (default: every

@@ -40,6 +40,7 @@ FAMILIES = (
     style.mixed_and_or,
     style.unnamed,
     style.suppression_without_reason,
+    style.unknown_lint_code,
 )
 
 

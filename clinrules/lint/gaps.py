@@ -12,6 +12,7 @@ from __future__ import annotations
 from clinrules.lint.analysis import Analysis, Member
 from clinrules.lint.boxes import Box, Sweep
 from clinrules.lint.findings import Finding, make
+from clinrules.lint.phrasing import Phrasing
 from clinrules.lint.witness import describe_box
 
 MAX_REGIONS = 20
@@ -30,6 +31,7 @@ def uncovered_regions(an: Analysis, decision: dict, regular: list[Member]) -> li
 def gaps(an: Analysis) -> list[Finding]:
     out: list[Finding] = []
     scope_box = an.scope_yes[0] if len(an.scope_yes) == 1 else None
+    phrasing = None
     for decision in an.doc.get("decisions", []):
         if decision.get("kind") != "one of":
             continue
@@ -38,8 +40,11 @@ def gaps(an: Analysis) -> list[Finding]:
             continue
         regions = uncovered_regions(an, decision, [m for m in members if not m.rule.get("otherwise")])
         total = len(regions)
+        if regions and phrasing is None:
+            phrasing = Phrasing(an)
         for n, region in enumerate(regions[:MAX_REGIONS], start=1):
-            words = describe_box(region, an.dims, an.words, skip=scope_box)
+            words = describe_box(region, an.dims, an.words, skip=scope_box,
+                                 phrases=phrasing.phrases(region))
             message = f"`{decision['name']}` gets no option for patients with {words}"
             if total > 1:
                 message += f" (region {n} of {total})"

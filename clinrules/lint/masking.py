@@ -1,6 +1,15 @@
 """CR004 masked-rule: under `first match` (the first rule in writing order
 wins) or `with priority` (the first-listed option wins), a rule that can
-never decide: wherever it fires, a rule ahead of it is yes or might be."""
+fire but can never decide (docs/masked-rule.md has the exact definition).
+
+With the runtime's settlement (clinrules/runtime/decide.py), a yes rule r
+decides for a patient unless a rule ahead of it is yes, or is unknown with
+another outcome (the decision is then undecided). "Ahead": under `first
+match`, written earlier; under priority, choosing an option listed before
+r's. So r never decides exactly when every patient for whom it fires,
+missing inputs included, lies in the union of those rules' yes (same
+outcome) or yes-or-unknown (other outcome) sets: one coverage sweep.
+"""
 
 from __future__ import annotations
 
@@ -45,6 +54,7 @@ def masked(an: Analysis) -> list[Finding]:
                        f"fires, {why} already does (or might): "
                        + ", ".join(f"`{n}`" for n in masking))
             out.append(make("masked-rule", message, an.doc, member.rule.get("at"),
-                            rules=[member.name] + masking, subjects=[member.rule],
-                            masked_by=masking))
+                            rules=[member.name] + masking, witness=an.any_patient(fire),
+                            subjects=[member.rule, decision], masked_by=masking,
+                            decision=decision["name"]))
     return out

@@ -1,6 +1,13 @@
-"""CR005 redundant-rule: another rule choosing the same options fires for
-every patient this one fires for (missing inputs included), so removing it
-changes nothing. Of two rules that cover each other, the later is reported.
+"""CR005 redundant-rule: another rule with exactly the same actions is yes
+for every patient this one is yes for (inside the scope, missing inputs
+included), so this rule adds nothing (docs/redundant-rule.md has the exact
+definition). Of two rules that cover each other, the later is reported.
+
+Missing inputs count because the runtime counts them: a rule that is yes
+while its would-be cover is unknown is what makes the decision for that
+patient. Under `first match`, order matters too: a rule written between
+the two with another option could take over once this one is removed, so
+it must be no wherever this rule is yes.
 
 Candidates are the rules whose boxes meet this rule's (from the overlap
 index), so no pair of rules is tested blindly.
@@ -37,19 +44,45 @@ def redundant(an: Analysis, skip: set[str] | None = None) -> list[Finding]:
             for other in members(index.meeting(k)):
                 if owner[other] != owner[k]:
                     meets[owner[k]].add(owner[other])
+
+        def covers(j: int, i: int) -> bool:
+            """Rule j is yes wherever rule i fires, and no rule in between
+            under `first match` could take over there."""
+            if not fire[i] or not all(an.covered(x, yes[j]) for x in fire[i]):
+                return False
+            return all(all(an.covered(x, an.conds.no(m.get("condition"))) for x in fire[i])
+                       for m in _between(an, group[i], group[j]))
+
         for i, rule in enumerate(group):
-            if rule["name"] in skip or not fire[i]:
+            if rule["name"] in skip:
                 continue
             for j in sorted(meets[i]):
-                if not all(an.covered(x, yes[j]) for x in fire[i]):
+                if not covers(j, i):
                     continue
-                mutual = all(an.covered(x, yes[i]) for x in fire[j])
-                if mutual and j > i:
-                    continue
+                if j > i and covers(i, j):
+                    continue  # they cover each other: the later one is reported
                 other = group[j]
                 message = (f"rule `{rule['name']}` is redundant: rule `{other['name']}` chooses the "
                            "same options and fires for every patient this rule fires for")
                 out.append(make("redundant-rule", message, an.doc, rule.get("at"),
                                 rules=[rule["name"], other["name"]], subjects=[rule]))
                 break
+    return out
+
+
+def _between(an: Analysis, a: dict, b: dict) -> list[dict]:
+    """Rules written strictly between `a` and `b` that choose another option
+    of a `first match` decision both act on."""
+    lo, hi = sorted((a["index"], b["index"]))
+    out = []
+    for decision in an.doc.get("decisions", []):
+        if decision.get("policy") != "first match":
+            continue
+        mine = {x["option"] for x in a.get("actions", []) if x["decision"] == decision["key"]}
+        if not mine:
+            continue
+        for member in an.members[decision["key"]]:
+            rule = member.rule
+            if not rule.get("otherwise") and lo < rule["index"] < hi and member.options != mine:
+                out.append(rule)
     return out

@@ -53,6 +53,8 @@ CODES: tuple[Code, ...] = (
     Code("CR012", "unnamed-rule", "info", "A bare rule without a name.", "style"),
     Code("CR013", "suppression-without-reason", "warning",
          "A `# lint: allow` comment without `-- reason`; it suppresses nothing.", "style"),
+    Code("CR014", "unknown-lint-code", "warning",
+         "A `# lint: allow` comment naming a code that does not exist; it allows nothing.", "style"),
 )
 
 BY_CODE = {c.code: c for c in CODES}

@@ -3,9 +3,12 @@ exists, read its logic without guessing precedence, and refer to it."""
 
 from __future__ import annotations
 
+import difflib
+
 from clinrules.lint.analysis import Analysis
 from clinrules.lint.findings import Finding, make
 from clinrules.lint.regions import walk
+from clinrules.lint.registry import CODES, lookup
 
 _INFIX = {("and", "and"), ("or", "or")}
 
@@ -95,10 +98,15 @@ def _suggest(doc: dict, rule: dict) -> str:
     return '"' + " ".join(words) + '"'
 
 
+def _suppressible(doc: dict) -> list[dict]:
+    """The IR objects that carry `# lint: allow` suppressions."""
+    return (list(doc.get("inputs", [])) + list(doc.get("definitions", []))
+            + list(doc.get("decisions", [])) + list(doc.get("rules", [])))
+
+
 def suppression_without_reason(an: Analysis) -> list[Finding]:
     out = []
-    for obj in list(an.doc.get("rules", [])) + list(an.doc.get("definitions", [])) \
-            + list(an.doc.get("decisions", [])):
+    for obj in _suppressible(an.doc):
         for sup in obj.get("suppressions", []) or []:
             if (sup.get("reason") or "").strip():
                 continue
@@ -108,3 +116,31 @@ def suppression_without_reason(an: Analysis) -> list[Finding]:
                             f"suppresses nothing; write `# lint: allow {codes} -- why it is safe`",
                             an.doc, sup.get("at") or obj.get("at"), subjects=[]))
     return out
+
+
+def unknown_lint_code(an: Analysis) -> list[Finding]:
+    """A suppression naming a code that does not exist allows nothing: most
+    often a typo (`gpa`) that leaves the finding the editor meant to allow
+    in place, or worse, a reviewer believing it was allowed."""
+    out = []
+    for obj in _suppressible(an.doc):
+        for sup in obj.get("suppressions", []) or []:
+            for text in sup.get("codes", []):
+                if lookup(text) is not None:
+                    continue
+                message = f"`# lint: allow {text}` on `{obj['name']}` names no lint code, so it allows nothing"
+                guess = _closest(text)
+                if guess is not None:
+                    message += f"; did you mean `{guess.name}` ({guess.code})?"
+                else:
+                    message += "; `clinrules lint --explain CODE` lists the codes"
+                out.append(make("unknown-lint-code", message, an.doc, sup.get("at") or obj.get("at"),
+                                subjects=[], suggestion=guess.name if guess else None))
+    return out
+
+
+def _closest(text: str):
+    words = {c.name: c for c in CODES}
+    words.update({c.code.casefold(): c for c in CODES})
+    match = difflib.get_close_matches(text.strip().casefold(), list(words), n=1, cutoff=0.6)
+    return words[match[0]] if match else None

@@ -98,6 +98,17 @@ def patient(box: Box, dims: Sequence[Dim], words: Words) -> dict:
     return out
 
 
+def patient_or_missing(box: Box, dims: Sequence[Dim], words: Words) -> dict:
+    """A patient inside `box`, where the box may require inputs to be
+    missing: those are given as None (unknown, as `eval --facts` reads
+    null); every other input gets a known value."""
+    out = {}
+    for dim in dims:
+        mask = box.get(dim.index, dim.full)
+        out[dim.name] = words.value(dim, prefer(dim, mask)) if mask & dim.known else None
+    return out
+
+
 def describe(dim: Dim, mask: int, words: Words) -> str:
     """One input's part of a region, as an editor would say it."""
     mask &= dim.known
@@ -133,11 +144,20 @@ def describe(dim: Dim, mask: int, words: Words) -> str:
     return " or ".join(parts)
 
 
-def describe_box(box: Box, dims: Sequence[Dim], words: Words, skip: Box | None = None) -> str:
+def describe_box(box: Box, dims: Sequence[Dim], words: Words, skip: Box | None = None,
+                 phrases: Sequence[tuple[frozenset, str]] = ()) -> str:
     """A region in words; inputs whose part equals `skip` (the scope) are
-    left out, since every region reported lies inside the scope anyway."""
+    left out, since every region reported lies inside the scope anyway.
+    `phrases` replace the parts of some inputs by one phrase (a definition
+    the region matches exactly there), shown where its first input stands."""
+    replaced = {min(ds): text for ds, text in phrases}
+    hidden = {d for ds, _ in phrases for d in ds}
     parts = []
     for dim in dims:
+        if dim.index in replaced:
+            parts.append(replaced[dim.index])
+        if dim.index in hidden:
+            continue
         mask = box.get(dim.index, dim.full) & dim.known
         if mask == dim.known:
             continue

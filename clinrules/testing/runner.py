@@ -232,7 +232,7 @@ def load_ruleset(path: Path) -> tuple[dict, Any]:
         doc = parse_json(data, file=str(path), what="the compiled ruleset", code="ruleset-unreadable")
         if not isinstance(doc, dict):
             raise RulesError.single(
-                "ruleset-unreadable", "the compiled ruleset must be a JSON object", file=str(path)
+                "ruleset-unreadable", "a compiled ruleset is a JSON object", file=str(path)
             )
     else:
         raise RulesError.single(

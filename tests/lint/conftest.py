@@ -23,7 +23,7 @@ def compile_rules(text: str, name: str = "snippet.rules") -> dict:
 
 def replay(doc: dict, finding) -> None:
     """Evaluate the finding's witness: it must reproduce the finding."""
-    result = runtime.load(doc).evaluate(finding.witness)
+    result = runtime.load(doc).evaluate(finding.witness, explain=True)
     if finding.name == "conflict":
         statuses = {d.status for d in result.decisions.values()}
         assert "conflict" in statuses, (finding.witness, result.to_json())
@@ -34,6 +34,22 @@ def replay(doc: dict, finding) -> None:
                         if finding.message.startswith(f"`{d['name']}`"))
         got = result.decisions[decision["name"]]
         assert got.status == "undecided" and list(got.needs) == [], (finding.witness, result.to_json())
+    elif finding.name == "masked-rule":
+        # the rule fires, yet the decision is not made by it
+        rule = finding.rules[0]
+        assert result.applicable is True and result.rule_values[rule] == "yes", finding.witness
+        decision = next(d for d in doc["decisions"] if d["name"] == finding.extra["decision"])
+        got = result.decisions[decision["name"]]
+        if got.status == "decided":
+            if decision["policy"] == "first match":
+                assert got.fired[0] != rule, (finding.witness, result.to_json())
+            else:
+                keys = [o["name"] for o in decision["options"]]
+                mine = min(keys.index(o["name"]) for o in decision["options"]
+                           for r in doc["rules"] if r["name"] == rule
+                           for a in r["actions"] if a["option"] == o["key"]
+                           and a["decision"] == decision["key"])
+                assert keys.index(got.value) < mine, (finding.witness, result.to_json())
 
 
 def lint_text(text: str, *, codes=None, config=None) -> list:

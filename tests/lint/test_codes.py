@@ -16,8 +16,8 @@ def test_language_example_reports_the_gap_at_exactly_six_weeks():
     assert len(gaps) == 1
     gap = gaps[0]
     assert gap.code == "CR002" and gap.severity == "warning"
-    assert gap.message == ("`imaging` gets no option for patients with duration exactly 6 weeks, "
-                           "no fever, no history of malignancy, ESR at most 20 mm/h")
+    # the region is exactly where the editor's definition `red flags` is no
+    assert gap.message == "`imaging` gets no option for patients with duration exactly 6 weeks, no red flags"
     assert gap.witness["duration"] == "6 weeks"
     assert gap.witness["upper back pain"] is True and gap.witness["cervicogenic dizziness"] is True
     assert gap.witness["fever"] is False and gap.witness["history of malignancy"] is False
@@ -287,3 +287,24 @@ rule rest: OTHERWISE no imaging BECAUSE "x" [1]
     found = lint_text(text, config={"severity": {"unnamed-rule": "warning"}, "disable": ["CR006"]})
     assert [(f.name, f.severity) for f in found if f.name == "unnamed-rule"] == [("unnamed-rule", "warning")]
     assert not [f for f in found if f.name == "unused-input"]
+
+
+def test_gap_names_a_definition_only_where_the_region_is_exactly_it():
+    text = HEAD.replace("input fever: yes/no", "input fever: yes/no\ninput rash: yes/no\n"
+                        "define infection signs: any of [fever, rash]") + '''
+rule early: IF duration < 6 weeks AND no infection signs THEN no imaging BECAUSE "x" [1]
+rule infection: IF infection signs AND duration > 2 weeks THEN MRI BECAUSE "x" [1]
+rule late: IF duration > 6 weeks THEN MRI BECAUSE "x" [1]
+'''
+    gaps = lint_text(text, codes={"gap"})
+    assert [g.extra["region"] for g in gaps] == [
+        # where `infection signs` is yes the region comes in two boxes, each
+        # only part of the definition: said in input words
+        "duration at most 2 weeks, fever, no rash",
+        "duration at most 2 weeks, rash",
+        "duration exactly 6 weeks, no infection signs",
+    ]
+    # one input is said in its own words, not as a one-input definition
+    single = text.replace("any of [fever, rash]", "any of [fever]")
+    assert [g.extra["region"] for g in lint_text(single, codes={"gap"})] == [
+        "duration at most 2 weeks, fever", "duration exactly 6 weeks, no fever"]
