@@ -116,5 +116,5 @@ def _summary(results: list[dict], dry: bool) -> str:
     tail = f"{files(changed)} {verb}, {files(len(ok) - changed)} already formatted"
     bad = len(results) - len(ok)
     if bad:
-        tail += f", {files(bad)} not formatted (errors above)"
+        tail += f", {files(bad)} with errors, not formatted"
     return "".join(lines) + tail + "\n"

@@ -48,7 +48,13 @@ def format_source(text: str, path: str) -> str:
     bom = _BOM if text.startswith(_BOM) else ""
     source = text[len(bom):].replace("\r\n", "\n").replace("\r", "\n")
     newline = "\r\n" if "\r\n" in text.split("\n", 1)[0] + "\n" else "\n"
-    body = _Formatter(source, rules_file, comments).text()
+    try:
+        body = _Formatter(source, rules_file, comments).text()
+    except Exception as exc:  # noqa: BLE001 - a layout bug must not become a traceback
+        raise RulesError([Diagnostic(
+            "internal-error", f"the formatter could not lay out this file ({type(exc).__name__}: {exc})",
+            file=path, hint="this is a bug in clinrules; please report it with the rules file",
+        )]) from None
     _check_safe(text, rules_file, comments, bom + body, path)
     return bom + body.replace("\n", newline)
 
@@ -69,6 +75,7 @@ class _Formatter:
         self.comments = unique
         self.offsets = [self.layout.offset(c.loc.line, c.loc.column) for c in unique]
         self.layout.comments = self.offsets
+        self.by_line = {c.loc.line: c.text for c in unique}  # one comment at most per line
         self.out: list[str] = []
 
     def text(self) -> str:
@@ -83,10 +90,8 @@ class _Formatter:
         previous = None
         for i, stmt in enumerate(statements):
             items, before, after = self._region(prev_end, stmt.loc.line)
-            if previous is not None and (self._separated(previous, stmt, before) or (items and before)):
+            if previous is not None and self._separated(previous, stmt, before):
                 self._blank()
-            elif previous is None and items:
-                pass
             self.out.extend(items)
             if items and after:
                 self._blank()
@@ -107,11 +112,10 @@ class _Formatter:
         """The comment lines strictly between two source lines, the editor's blank
         lines among them kept (one at most), and whether a blank line came
         before the first comment and after the last."""
-        by_line = {c.loc.line: c.text for c in self.comments if after_line < c.loc.line < before_line}
         raw: list[str | None] = []
         for line in range(after_line + 1, min(before_line, len(self.lines) + 1)):
-            if line in by_line:
-                raw.append(by_line[line])
+            if line in self.by_line:
+                raw.append(self.by_line[line])
             elif not self.lines[line - 1].strip():
                 raw.append(None)
         if not any(r is not None for r in raw):

@@ -96,9 +96,8 @@ class Layout:
         return (m.group(0), m.end()) if m else ("", o)
 
     def close(self, o: int) -> int:
-        """Where the `]` or `)` closing a list ends, given the end of its last item."""
-        o = self.after(o, ",")
-        return o
+        """Where the `]` closing a list is, given the end of its last item (a trailing comma skipped)."""
+        return self.after(o, ",")
 
     def commented(self, lo: int, hi: int) -> bool:
         i = bisect.bisect_left(self.comments, lo)

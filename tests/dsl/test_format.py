@@ -318,7 +318,7 @@ _KEYWORDS = frozenset(
 )
 
 
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_formatting_mutated_sources_keeps_meaning_and_is_idempotent(data):
     base = data.draw(st.sampled_from(_BASES), label="base")
@@ -334,3 +334,15 @@ def test_formatting_mutated_sources_keeps_meaning_and_is_idempotent(data):
     assert same_meaning(source, formatted)
     assert format_source(formatted, "x.rules") == formatted
     assert _comment_texts(formatted) == _comment_texts(source)
+
+
+def test_a_layout_crash_is_a_diagnostic_not_a_traceback(monkeypatch):
+    def broken(self, s):
+        raise ValueError("boom")
+
+    monkeypatch.setattr(layout_module.Layout, "statement", broken)
+    with pytest.raises(RulesError) as info:
+        fmt("input a: yes/no\n")
+    (diagnostic,) = info.value.diagnostics
+    assert diagnostic.code == "internal-error"
+    assert "ValueError: boom" in diagnostic.message

@@ -44,12 +44,12 @@ def replay(doc: dict, finding) -> None:
             if decision["policy"] == "first match":
                 assert got.fired[0] != rule, (finding.witness, result.to_json())
             else:
-                keys = [o["name"] for o in decision["options"]]
-                mine = min(keys.index(o["name"]) for o in decision["options"]
-                           for r in doc["rules"] if r["name"] == rule
-                           for a in r["actions"] if a["option"] == o["key"]
-                           and a["decision"] == decision["key"])
-                assert keys.index(got.value) < mine, (finding.witness, result.to_json())
+                names = [o["name"] for o in decision["options"]]
+                keys = [o["key"] for o in decision["options"]]
+                spec = next(r for r in doc["rules"] if r["name"] == rule)
+                mine = min(keys.index(a["option"]) for a in spec["actions"]
+                           if a["decision"] == decision["key"])
+                assert names.index(got.value) < mine, (finding.witness, result.to_json())
 
 
 def lint_text(text: str, *, codes=None, config=None) -> list:

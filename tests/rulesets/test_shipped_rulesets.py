@@ -25,6 +25,14 @@ def test_ruleset_compiles_and_lints_clean(path):
     assert [f for f in findings] == []
 
 
+@pytest.mark.parametrize("path", RULESETS, ids=lambda p: p.name)
+def test_ruleset_is_in_canonical_layout(path):
+    from clinrules.dsl.format import format_source
+
+    text = path.read_text("utf-8")
+    assert format_source(text, str(path)) == text, f"run `clinrules fmt {path.name}`"
+
+
 @pytest.fixture(scope="module")
 def session():
     return run_paths([REPO / "fixtures"])
