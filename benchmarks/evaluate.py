@@ -196,11 +196,11 @@ def main(argv=None) -> int:
             assert ours == theirs, (facts, ours, theirs)
         zen_items = raw[: max(50, count // (20 if size > 1000 else 5))]
         print(f"-- table of {size} rules (compile + load {load_s:.2f} s)")
-        print(row(f"  validate facts", measure(rs.validate_facts, raw)))
+        print(row("  validate facts", measure(rs.validate_facts, raw)))
         mine = measure(rs.evaluate_validated, validated)
-        print(row(f"  clinrules evaluate", mine))
+        print(row("  clinrules evaluate", mine))
         theirs = measure(decision.evaluate, zen_items, repeat=1)
-        print(row(f"  zen-engine evaluate", theirs))
+        print(row("  zen-engine evaluate", theirs))
         ratio = mine["per_s"] / theirs["per_s"]
         print(f"  clinrules / zen-engine patients per second: {ratio:.1f}x")
         target = 10 if size <= 100 else 20

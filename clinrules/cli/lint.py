@@ -7,7 +7,6 @@ compiled `.json`), finds each file's project configuration, calls
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
@@ -16,9 +15,7 @@ from clinrules.cli._output import EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, dump_js
 from clinrules.errors import Diagnostic, RulesError
 from clinrules.lint import CODES, find_config, lint, lookup
 from clinrules.lint.findings import Finding
-
-SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
-_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
+from clinrules.lint.report import render_sarif, render_text
 
 
 def _expand(paths: tuple[str, ...]) -> tuple[list[Path], list[Diagnostic]]:
@@ -52,80 +49,6 @@ def _load(path: Path) -> tuple[dict, str | None]:
 
     doc = compile_file(path)
     return doc, path.read_text("utf-8")
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}{'' if n == 1 else 's'}"
-
-
-def _witness_table(witness: dict) -> str:
-    width = max(len(k) for k in witness)
-    rows = []
-    for key, value in witness.items():
-        shown = json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else value
-        rows.append(f"      {key.ljust(width)}  {shown}")
-    return "    witness:\n" + "\n".join(rows) + "\n"
-
-
-def render_text(findings: list[tuple[Finding, str | None]]) -> str:
-    out = []
-    counts = {"error": 0, "warning": 0, "info": 0}
-    for finding, source in findings:
-        counts[finding.severity] = counts.get(finding.severity, 0) + 1
-        where = f"{finding.file}:{finding.line}:{finding.column}"
-        out.append(f"{where}: {finding.severity}[{finding.code} {finding.name}]: {finding.message}\n")
-        lines = source.splitlines() if source else []
-        if finding.line and 0 < finding.line <= len(lines):
-            line = lines[finding.line - 1].expandtabs(1)
-            out.append(f"    {line}\n    {' ' * ((finding.column or 1) - 1)}^\n")
-        if finding.witness:
-            out.append(_witness_table(finding.witness))
-    total = sum(counts.values())
-    out.append(f"{_count(total, 'finding')} ({_count(counts['error'], 'error')}, "
-               f"{_count(counts['warning'], 'warning')}, {counts['info']} info)\n")
-    return "".join(out)
-
-
-def render_sarif(findings: list[Finding]) -> dict:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        tool_version = version("clinrules")
-    except PackageNotFoundError:
-        tool_version = "0"
-    index = {c.code: i for i, c in enumerate(CODES)}
-    rules = [{
-        "id": c.code,
-        "name": c.name,
-        "shortDescription": {"text": c.summary},
-        "helpUri": c.help_uri,
-        "defaultConfiguration": {"level": _LEVEL[c.severity]},
-        "properties": {"family": c.family},
-    } for c in CODES]
-    results = []
-    for f in findings:
-        result = {
-            "ruleId": f.code,
-            "ruleIndex": index[f.code],
-            "level": _LEVEL.get(f.severity, "warning"),
-            "message": {"text": f.message},
-            "locations": [{"physicalLocation": {
-                "artifactLocation": {"uri": Path(f.file or "ruleset").as_posix()},
-                "region": {"startLine": f.line or 1, "startColumn": f.column or 1},
-            }}],
-            "properties": {"name": f.name, "rules": list(f.rules), "witness": f.witness},
-        }
-        results.append(result)
-    return {
-        "$schema": SARIF_SCHEMA,
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {"name": "clinrules", "version": tool_version,
-                                "informationUri": "https://github.com/clinrules/clinrules",
-                                "rules": rules}},
-            "results": results,
-        }],
-    }
 
 
 @click.command("lint")

@@ -230,13 +230,10 @@ class Plan:
         elif op in ("compare", "between"):
             if op == "compare":
                 value = Fraction(str(raw["value"]))
-                test = CMP.get(raw["cmp"])
-                if test is None:
+                if raw["cmp"] not in CMP:
                     raise bad_doc(f"condition `{raw.get('text')}` has an unknown comparison `{raw['cmp']}`", self.source)
-                check = lambda x, f=test, v=value: f(x, v)  # noqa: E731
             else:
                 low, high = Fraction(str(raw["low"])), Fraction(str(raw["high"]))
-                check = lambda x, lo=low, hi=high: lo <= x <= hi  # noqa: E731
             if "input" in raw:
                 spec = self._input(raw["input"], ("number", "quantity"), raw)
                 node.slot = node.input = spec.index

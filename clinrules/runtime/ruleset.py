@@ -13,11 +13,11 @@ from collections.abc import Mapping
 
 from clinrules.errors import Diagnostic, RulesError
 from clinrules.runtime.conditions import NAMES, NO, UNKNOWN, YES
-from clinrules.runtime.decide import CONFLICT, NOTHING, DecisionPlan
+from clinrules.runtime.decide import CONFLICT, DecisionPlan
 from clinrules.runtime.facts import FactChecker, Facts, show
 from clinrules.runtime.model import read_decisions, read_inputs, read_rules
 from clinrules.runtime.plan import Plan
-from clinrules.runtime.result import DecisionResult, Result, TraceStep
+from clinrules.runtime.result import DecisionResult, Result
 from clinrules.runtime.units import UnitTable
 
 

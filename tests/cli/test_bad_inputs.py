@@ -14,7 +14,6 @@ import json
 import shutil
 import subprocess
 import xml.dom.minidom
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner

@@ -9,7 +9,6 @@ import sys
 import pytest
 from lark import Lark, Tree
 
-from clinrules.dsl import parse
 from clinrules.dsl.parser import bare_parser, grammar_text
 
 
