@@ -152,6 +152,11 @@ class FactChecker:
             bad("bad-fact-type", f"`{spec.name}` is yes/no: expected yes or no, got {_shown(raw)}")
             return None
         if spec.type == "one of":
+            if isinstance(raw, bool):
+                # `one of [yes, no, unsure]` given a yes/no value: the option of that name.
+                for word in ("yes", "true") if raw else ("no", "false"):
+                    if word in spec.option_keys:
+                        return spec.option_keys.index(word)
             if not isinstance(raw, str):
                 bad(
                     "bad-fact-type",

@@ -10,6 +10,11 @@ our own, since the standard library's parser forgets positions.
 
 Numbers are kept exact: a written `1.5` becomes `Decimal("1.5")`, never a
 binary float, so a threshold test at `20.1 mm/h` means exactly 20.1.
+
+YAML reads `yes`, `no`, `on`, `off` as booleans, yet an option may be called
+`yes` (`decision admit: one of [yes, no]`): the reader keeps the text of
+every boolean as written (`booleans`), so the fixture layer can take it as a
+name where a name is expected.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ from __future__ import annotations
 import bisect
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -37,6 +42,7 @@ class SourceData:
     text: str
     data: Any
     marks: dict[tuple, Mark]
+    booleans: dict[tuple, str] = field(default_factory=dict)  # path -> a boolean's text as written
 
     def mark(self, path: tuple) -> Mark | None:
         """The place of `path`, or of its nearest written ancestor."""
@@ -47,6 +53,12 @@ class SourceData:
             if not path:
                 return None
             path = path[:-1]
+
+    def written(self, path: tuple, value: Any) -> Any:
+        """`value` at `path`, a boolean replaced by its text as written (`yes`)."""
+        if isinstance(value, bool):
+            return self.booleans.get(tuple(path), "yes" if value else "no")
+        return value
 
     def line_text(self, line: int) -> str | None:
         lines = self.text.splitlines()
@@ -90,9 +102,9 @@ def load_source(path: Path, text: str | None = None) -> SourceData:
         text = read_text(path)
     try:
         if path.suffix.lower() == ".json":
-            data, marks = _JsonReader(text, path).read()
+            data, marks, booleans = _JsonReader(text, path).read()
         else:
-            data, marks = _read_yaml(text, path)
+            data, marks, booleans = _read_yaml(text, path)
     except RecursionError:
         # Both readers (and PyYAML's composer) follow nesting recursively; a
         # YAML alias that contains itself (`a: &a [*a]`) nests without end.
@@ -103,7 +115,7 @@ def load_source(path: Path, text: str | None = None) -> SourceData:
             file=str(path),
             hint="a fixture holds cases a few levels deep: `cases` > case > `given` > value",
         ) from None
-    return SourceData(path=path, text=text, data=data, marks=marks)
+    return SourceData(path=path, text=text, data=data, marks=marks, booleans=booleans)
 
 
 # --- YAML ----------------------------------------------------------------------
@@ -112,7 +124,7 @@ _YAML_FLOAT = "tag:yaml.org,2002:float"
 _YAML_MERGE = "tag:yaml.org,2002:merge"
 
 
-def _read_yaml(text: str, path: Path) -> tuple[Any, dict[tuple, Mark]]:
+def _read_yaml(text: str, path: Path) -> tuple[Any, dict[tuple, Mark], dict[tuple, str]]:
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
@@ -127,16 +139,19 @@ def _read_yaml(text: str, path: Path) -> tuple[Any, dict[tuple, Mark]]:
     if node is None:
         raise RulesError.single("fixture-empty", "the fixture file is empty", file=str(path))
     marks: dict[tuple, Mark] = {}
+    booleans: dict[tuple, str] = {}
     constructor = yaml.SafeLoader("")
-    data = _yaml_value(node, (), marks, constructor, path)
-    return data, marks
+    data = _yaml_value(node, (), marks, constructor, path, booleans)
+    return data, marks, booleans
 
 
 def _node_mark(node: yaml.Node) -> Mark:
     return (node.start_mark.line + 1, node.start_mark.column + 1)
 
 
-def _yaml_value(node: yaml.Node, path: tuple, marks: dict, constructor: yaml.SafeLoader, file: Path) -> Any:
+def _yaml_value(
+    node: yaml.Node, path: tuple, marks: dict, constructor: yaml.SafeLoader, file: Path, booleans: dict
+) -> Any:
     marks.setdefault(path, _node_mark(node))
     if isinstance(node, yaml.MappingNode):
         written: set[str] = set()
@@ -172,10 +187,12 @@ def _yaml_value(node: yaml.Node, path: tuple, marks: dict, constructor: yaml.Saf
             # Keys are names as written: `no:` is the name "no", not false.
             key = key_node.value
             marks[path + (key,)] = _node_mark(key_node)
-            out[key] = _yaml_value(value_node, path + (key,), marks, constructor, file)
+            out[key] = _yaml_value(value_node, path + (key,), marks, constructor, file, booleans)
         return out
     if isinstance(node, yaml.SequenceNode):
-        return [_yaml_value(item, path + (i,), marks, constructor, file) for i, item in enumerate(node.value)]
+        return [
+            _yaml_value(item, path + (i,), marks, constructor, file, booleans) for i, item in enumerate(node.value)
+        ]
     if node.tag == _YAML_FLOAT:
         exact = _exact_decimal(node.value)
         if exact is not None:
@@ -186,6 +203,8 @@ def _yaml_value(node: yaml.Node, path: tuple, marks: dict, constructor: yaml.Saf
         raise RulesError.single(
             "fixture-syntax", f"cannot read this value: {exc}", file=str(file), location=Location(*_node_mark(node))
         ) from None
+    if isinstance(value, bool):
+        booleans[path] = node.value
     if not isinstance(value, (str, bool, int, float, type(None))):
         # Dates, timestamps and binary data have no meaning as facts: keep the
         # text as written so the schema or the runtime can name the problem.
@@ -217,9 +236,10 @@ class _JsonReader:
         self.text = text
         self.path = path
         self.marks: dict[tuple, Mark] = {}
+        self.booleans: dict[tuple, str] = {}
         self._line_starts = [0] + [m.end() for m in re.finditer(r"\n", text)]
 
-    def read(self) -> tuple[Any, dict[tuple, Mark]]:
+    def read(self) -> tuple[Any, dict[tuple, Mark], dict[tuple, str]]:
         i = self._skip(0)
         if i == len(self.text):
             raise RulesError.single("fixture-empty", "the fixture file is empty", file=str(self.path))
@@ -227,7 +247,7 @@ class _JsonReader:
         i = self._skip(i)
         if i != len(self.text):
             self._fail(i, "unexpected text after the end of the JSON document")
-        return value, self.marks
+        return value, self.marks, self.booleans
 
     def _mark(self, i: int) -> Mark:
         line = bisect.bisect_right(self._line_starts, i)
@@ -264,6 +284,8 @@ class _JsonReader:
             return int(literal), number.end()
         for word, value in _LITERALS.items():
             if self.text.startswith(word, i):
+                if isinstance(value, bool):
+                    self.booleans[path] = word
                 return value, i + len(word)
         self._fail(i, f"unexpected character {self.text[i]!r}")
 

@@ -126,12 +126,39 @@ def read_fixture(path: Path | str) -> FixtureSource:
                 )
             ]
         )
+    _names_as_written(source)
     problems = schema_diagnostics(source)
     if problems:
         raise RulesError(problems)
     ruleset = source.data["ruleset"]
     ruleset_path = Path(os.path.normpath(path.parent / ruleset))
     return FixtureSource(source=source, ruleset=ruleset, ruleset_path=ruleset_path)
+
+
+def _names_as_written(source: SourceData) -> None:
+    """Where a fixture names an option, rule or input, a YAML boolean is the
+    name as written: `expect: {admit: yes}` for `decision admit: one of [yes,
+    no]` expects the option `yes`. (Facts are left alone here: whether `yes`
+    is yes/no or an option depends on the input; `resolve` decides.)"""
+    cases = source.data.get("cases")
+    if not isinstance(cases, list):
+        return
+    for index, case in enumerate(cases):
+        if not isinstance(case, dict):
+            continue
+        path = ("cases", index)
+        expect = case.get("expect")
+        if isinstance(expect, dict):
+            for decision, expected in expect.items():
+                where = path + ("expect", decision)
+                if isinstance(expected, list):
+                    expect[decision] = [source.written(where + (i,), v) for i, v in enumerate(expected)]
+                else:
+                    expect[decision] = source.written(where, expected)
+        for key in ("fired", "needs"):
+            names = case.get(key)
+            if isinstance(names, list):
+                case[key] = [source.written(path + (key, i), v) for i, v in enumerate(names)]
 
 
 def schema_diagnostics(source: SourceData) -> list[Diagnostic]:
@@ -218,6 +245,8 @@ def _schema_error(source: SourceData, error: jsonschema.ValidationError) -> list
         ]
     if validator == "type":
         wanted = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
+        if path and path[-1] in ("given", "defaults"):
+            wanted = [t for t in wanted if t != "null"]  # written empty is allowed, but not worth saying
         words = " or ".join(_TYPE_WORDS.get(t, t) for t in wanted)
         message = f"{context}{_where(path)} must be {words}"
         if len(path) >= 2 and path[-2] in ("given", "defaults"):
@@ -286,6 +315,12 @@ def resolve(fixture: FixtureSource, doc: Mapping) -> Fixture:
                 continue
             if item["key"] in out:
                 problems.append(_named_twice(source, path + (written,), context, written, item["name"]))
+            if item.get("type") == "one of" and isinstance(value, bool):
+                # `pump: on` for `one of [on, off]` is the option `on`, which YAML
+                # read as true. (A bare true/false the runtime maps to yes/no.)
+                text = source.written(path + (written,), value)
+                if name_key(text) in {name_key(o) for o in item.get("options") or ()}:
+                    value = text
             out[item["key"]] = value
         return out
 

@@ -132,3 +132,24 @@ def test_a_unit_this_ruleset_does_not_use_is_not_called_unknown(build, rs):
     assert code == "bad-fact-unit"
     assert message.startswith("`ESR`: `mg/L` is not a unit of ")
     assert message.endswith("(it is measured in mm/h)")
+
+
+def test_a_yes_no_value_picks_the_option_of_that_name(build):
+    """`one of [yes, no, former]` given true/false (a YAML `yes`, a JSON `true`)."""
+    rs = build(
+        """
+        ruleset "t"
+        input smoker: one of [yes, no, former]
+        input flag: one of [True, False]
+        decision d: one of [x]
+        rule r: IF smoker is yes THEN x
+        """
+    )
+    assert rs.evaluate({"smoker": True}).facts["smoker"] == "yes"
+    assert rs.evaluate({"smoker": False}).facts["smoker"] == "no"
+    assert rs.evaluate({"smoker": True}).decisions["d"].value == "x"
+    assert rs.evaluate({"flag": False}).facts["flag"] == "False"
+    # Without an option of that name a yes/no value is still wrong for `side`.
+    assert problems(build(RULES), {"side": True}) == [
+        ("bad-fact-type", "`side` is one of [left, right, both]: expected one of the options, got true", None)
+    ]

@@ -148,3 +148,15 @@ def test_yaml_non_scalar_key_is_an_error(tmp_path: Path):
     with pytest.raises(RulesError) as info:
         load_source(tmp_path / "f.yaml", "? [a, b]\n: 1\n")
     assert info.value.diagnostics[0].message == "a key must be a plain name, not a list or mapping"
+
+
+def test_booleans_keep_their_text_as_written(tmp_path: Path):
+    """`admit: yes` may name an option called `yes`: the text YAML read as a boolean is kept."""
+    src = load_source(tmp_path / "f.yaml", "a: yes\nb: [On, 'no']\nc: true\nd: 1\n")
+    assert src.data == {"a": True, "b": [True, "no"], "c": True, "d": 1}
+    assert src.booleans == {("a",): "yes", ("b", 0): "On", ("c",): "true"}
+    assert src.written(("b", 0), True) == "On"
+    assert src.written(("b", 1), "no") == "no"
+    assert src.written(("d",), 1) == 1
+    js = load_source(tmp_path / "f.json", '{"a": [false, "x"], "b": null}')
+    assert js.booleans == {("a", 0): "false"}
