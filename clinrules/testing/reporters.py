@@ -18,6 +18,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+from clinrules.exact import exact_str
 from clinrules.testing.runner import CaseRun, FileRun, Session
 
 FORMATS = ("text", "json", "junit")
@@ -57,7 +58,7 @@ def fact_text(value: Any) -> str:
     if value is False:
         return "no"
     if isinstance(value, Fraction):
-        return str(value.numerator) if value.denominator == 1 else str(value)
+        return exact_str(value)
     return str(value)
 
 
