@@ -241,10 +241,15 @@ def boundaries_metric(doc: dict, observations: Sequence[Observation]) -> Covered
             subjects[node["id"]] = _subject(doc, node)[1]
         value_of = subjects[node["id"]]
         line, column = ir.at(node)
-        subject_key = "input" if node.get("input") else "score"
+        # items name inputs and scores as the editor declared them, as the
+        # missing-data items do, not by their matching keys
+        if node.get("input"):
+            subject = ("input", ir.inputs(doc)[node["input"]]["name"])
+        else:
+            subject = ("score", ir.definitions(doc)[node["score"]]["name"])
         items.append(Item(
             "boundaries", "boundary", node["text"], line, column,
-            (("id", node["id"]), (subject_key, node.get("input") or node.get("score")),
+            (("id", node["id"]), subject,
              ("threshold", written), ("exact", _exact(threshold)), ("side", side)),
         ))
         hits = []
