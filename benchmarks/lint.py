@@ -334,7 +334,9 @@ SIZES = [
     ("1,000 rules x 20 inputs", 1000, 14, 4, 2, 2.0),
     ("5,000 rules x 20 inputs", 5000, 14, 4, 2, None),
 ]
-SMOKE = [("smoke: 150 rules x 5 inputs", 150, 5, 0, 0, 0.5)]
+# The smoke run checks that every planted problem is found; it sets no time
+# target, so a busy CI machine cannot fail it (timings are for full runs).
+SMOKE = [("smoke: 150 rules x 5 inputs", 150, 5, 0, 0, None)]
 
 
 def run_one(label, rules, num, yesno, oneof, target, planted, z3_budget, seed=7) -> bool:

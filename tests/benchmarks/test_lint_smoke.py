@@ -1,5 +1,5 @@
-"""The lint benchmark's smallest size runs, finds every planted problem and
-meets its time target."""
+"""The lint benchmark's smallest size runs and finds every planted problem
+(a smoke test: no timing is asserted)."""
 
 from __future__ import annotations
 
