@@ -7,6 +7,7 @@ one is converted exactly into the subject's declared unit.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -15,6 +16,10 @@ from clinrules.compiler.names import did_you_mean
 from clinrules.compiler.numbers import bad_number_message, parse_exact
 from clinrules.compiler.state import Compilation
 from clinrules.dsl import ast
+
+
+# `1e4` lexes as the number 1 with the "unit" e4: say what the editor meant.
+_EXPONENT = re.compile(r"[eE][+-]?\d+")
 
 
 @dataclass(frozen=True)
@@ -42,6 +47,11 @@ def resolve(comp: Compilation, value: ast.Value, measure: Measure, unit_text: st
     except ValueError:
         comp.error("bad-number", bad_number_message(value.number), value.loc,
                    hint="write a decimal number such as `6` or `1.5`")
+        return None
+    if value.unit is not None and _EXPONENT.fullmatch(value.unit):
+        comp.error("bad-number",
+                   f"`{value.number}{value.unit}` is written with an exponent; numbers in rules are plain decimals",
+                   value.loc, hint="write the number out in full, e.g. `10000` for `1e4`")
         return None
     unit_text = value.unit if value.unit is not None else unit_text
     if measure.kind != "quantity":

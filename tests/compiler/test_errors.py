@@ -459,3 +459,10 @@ def test_action_option_with_a_word_too_many_suggests_the_option(error):
     check(error(text + "\n"), "unknown-option", LINE, at(text, "physio"),
           "`physio session` is not an option of any decision; did you mean `physio`?",
           "a rule's THEN names options listed in a `decision` statement: no imaging, MRI, physio")
+
+
+def test_a_number_with_an_exponent_is_named_as_such(errors):
+    found = errors("input a: number from 0 to 10\ndecision d: one of [p, q]\nrule r: IF a > 1e4 THEN p\n")
+    (error,) = [e for e in found if e.code == "bad-number"]
+    assert "`1e4` is written with an exponent" in error.message
+    assert "10000" in error.hint
