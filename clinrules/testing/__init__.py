@@ -13,7 +13,8 @@ and `build` commands build on it):
 - `FileRun`: `.path`, `.ruleset_path`, `.doc` (compiled dict), `.ruleset`
   (runtime CompiledRuleset), `.cases: list[CaseRun]`, `.error`, counts.
 - `CaseRun`: `.name`, `.line`, `.passed`, `.error` (runtime message on bad
-  facts, else None), `.failures` (readable mismatch lines), `.facts` (the
+  facts, else None), `.diagnostics` (the same as `Diagnostic`s, with their
+  stable codes; empty unless errored), `.failures` (readable mismatch lines), `.facts` (the
   merged given, keyed by input display name, None = unknown), `.result` (the
   runtime `Result`, evaluated with explain=True), `.status`, `.case`.
 - `Session`: `.files`, `.total`, `.passed`, `.failed` (errored cases

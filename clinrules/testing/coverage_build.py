@@ -211,7 +211,7 @@ def report(result: BuildResult) -> dict:
                 "ok": not entry.lint_errors,
                 "errors": len(entry.lint_errors),
                 "warnings": sum(1 for f in entry.findings if f.severity == "warning"),
-                "findings": [_finding(f) for f in entry.findings],
+                "findings": [f.as_dict() for f in entry.findings],
             },
             "test": {
                 "fixtures": entry.fixtures,
@@ -241,11 +241,6 @@ def report(result: BuildResult) -> dict:
 
 def dump_json(data) -> str:
     return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-
-
-def _finding(finding) -> dict:
-    return {"code": finding.code, "name": finding.name, "severity": finding.severity,
-            "message": finding.message, "line": finding.line, "column": finding.column}
 
 
 def _write(result: BuildResult, out_dir: Path, dumps) -> Path:

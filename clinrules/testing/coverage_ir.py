@@ -36,9 +36,12 @@ def walk(node: dict | None) -> Iterator[dict]:
         yield from walk(child)
 
 
-def at(obj: dict) -> tuple[int, int]:
+def at(obj: dict) -> tuple[int | None, int | None]:
+    """(line, column) where the node is written; None for each part the
+    document does not give (an unknown place is null in every report, never 0)."""
     where = obj.get("at") or {}
-    return int(where.get("line", 0)), int(where.get("column", 0))
+    line, column = where.get("line"), where.get("column")
+    return (int(line) if line is not None else None), (int(column) if column is not None else None)
 
 
 def definitions(doc: dict) -> dict[str, dict]:

@@ -3,7 +3,9 @@
 A line is *covered* when every coverage item written on it is covered,
 *partly covered* when some are, *uncovered* when none are; lines without
 items (comments, sources, blank lines) have no mark. The cases of a line are
-the cases that covered at least one of its items.
+the cases that covered at least one of its items. Items whose place the
+compiled document does not give (line null) are on no line: `unplaced`
+gathers them, so a report can still show them.
 """
 
 from __future__ import annotations
@@ -18,17 +20,17 @@ COVERED, PARTIAL, UNCOVERED = "covered", "partial", "uncovered"
 
 @dataclass(frozen=True)
 class LineMark:
-    line: int
+    line: int | None  # None: the items `unplaced` gathers
     status: str
     covered: tuple[Item, ...]
     missing: tuple[Item, ...]
     cases: tuple[str, ...]
 
 
-def line_marks(coverage: RulesetCoverage, metrics: Sequence[str] = METRICS) -> dict[int, LineMark]:
-    covered: dict[int, list[Item]] = {}
-    missing: dict[int, list[Item]] = {}
-    cases: dict[int, set[str]] = {}
+def _marks(coverage: RulesetCoverage, metrics: Sequence[str]) -> dict[int | None, LineMark]:
+    covered: dict[int | None, list[Item]] = {}
+    missing: dict[int | None, list[Item]] = {}
+    cases: dict[int | None, set[str]] = {}
     for name in metrics:
         metric = coverage.metrics.get(name)
         if metric is None:
@@ -38,7 +40,7 @@ def line_marks(coverage: RulesetCoverage, metrics: Sequence[str] = METRICS) -> d
             cases.setdefault(item.line, set()).update(by)
     order = [o.label for o in coverage.observations]
     marks = {}
-    for line in sorted(set(covered) | set(missing)):
+    for line in sorted(set(covered) | set(missing), key=lambda n: (n is None, n or 0)):
         done, todo = covered.get(line, []), missing.get(line, [])
         status = UNCOVERED if not done else (PARTIAL if todo else COVERED)
         marks[line] = LineMark(
@@ -46,6 +48,16 @@ def line_marks(coverage: RulesetCoverage, metrics: Sequence[str] = METRICS) -> d
             tuple(label for label in order if label in cases.get(line, ())),
         )
     return marks
+
+
+def line_marks(coverage: RulesetCoverage, metrics: Sequence[str] = METRICS) -> dict[int, LineMark]:
+    """The mark of every source line that holds items (items without a line excluded)."""
+    return {line: mark for line, mark in _marks(coverage, metrics).items() if line is not None}
+
+
+def unplaced(coverage: RulesetCoverage, metrics: Sequence[str] = METRICS) -> LineMark | None:
+    """The items written on no known line, marked like a line; None when there are none."""
+    return _marks(coverage, metrics).get(None)
 
 
 @dataclass(frozen=True)
@@ -81,6 +93,8 @@ def branches(coverage: RulesetCoverage) -> list[Branch]:
         return []
     groups: dict[tuple[int, int], list] = {}
     for item, by in zip(metric.items, metric.covered_by):
+        if item.line is None:  # on no line: coverage.py has nowhere to put it
+            continue
         dest = YES_EXIT if item.get("outcome") == "yes" else NO_EXIT
         groups.setdefault((item.line, dest), []).append((item, by))
     order = [o.label for o in coverage.observations]

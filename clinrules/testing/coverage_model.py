@@ -76,8 +76,8 @@ class Item:
     metric: str
     what: str
     text: str
-    line: int
-    column: int
+    line: int | None  # None when the compiled document gives no position
+    column: int | None
     detail: tuple[tuple[str, Any], ...] = ()
 
     def get(self, key: str, default=None):

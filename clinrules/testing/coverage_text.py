@@ -29,8 +29,15 @@ def render_ruleset(rc: RulesetCoverage, metrics: Sequence[str] = METRICS,
                 continue
             lines.append(f"  not covered ({METRIC_TITLES[name]}):")
             for item in missing:
-                lines.append(f"    {rc.ruleset}:{item.line}:{item.column}: {describe_item(item)}")
+                lines.append(f"    {item_place(rc.ruleset, item)}: {describe_item(item)}")
     return "\n".join(lines) + "\n"
+
+
+def item_place(ruleset: str, item) -> str:
+    """`RULESET:LINE:COLUMN`, leaving out what is unknown (as diagnostics do)."""
+    if item.line is None:
+        return ruleset
+    return f"{ruleset}:{item.line}" + (f":{item.column}" if item.column is not None else "")
 
 
 def render_run(run: CoverageRun, metrics: Sequence[str] = METRICS, show_missing: bool = True) -> str:

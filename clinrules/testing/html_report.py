@@ -3,8 +3,9 @@
 A ruleset page shows the `.rules` source, each line marked covered, partly
 covered or uncovered (the CSS classes `covered`, `partial`, `uncovered`,
 with a legend), the cases that exercised the line, and what is still
-missing on it. Output is deterministic: the same coverage writes the same
-bytes (no timestamps).
+missing on it; items the compiled document gives no line for follow the
+source in one last row, "(no line)". Output is deterministic: the same
+coverage writes the same bytes (no timestamps).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from string import Template
 from typing import Sequence
 
 from clinrules.testing.coverage import CoverageRun
-from clinrules.testing.coverage_lines import describe_item, line_marks
+from clinrules.testing.coverage_lines import describe_item, line_marks, unplaced
 from clinrules.testing.coverage_model import METRIC_TITLES, METRICS, MetricCoverage, RulesetCoverage
 
 
@@ -86,6 +87,14 @@ def render_ruleset(rc: RulesetCoverage, metrics: Sequence[str] = METRICS) -> str
             f'<tr id="L{number}" class="{status}" data-line="{number}">'
             f'<td class="num">{number}</td><td class="src">{escape(text)}</td>'
             f'<td class="cases">{cases}</td><td class="todo">{todo}</td></tr>'
+        )
+    nowhere = unplaced(rc, metrics)
+    if nowhere is not None:
+        todo = "<br>".join(escape(describe_item(i)) for i in nowhere.missing)
+        rows.append(
+            f'<tr id="Lnone" class="{nowhere.status}" data-line="">'
+            f'<td class="num"></td><td class="src">(no line)</td>'
+            f'<td class="cases">{_cases(nowhere.cases)}</td><td class="todo">{todo}</td></tr>'
         )
     return Template(_template("ruleset.html")).substitute(
         title=escape(str(rc.doc.get("title") or rc.ruleset)),

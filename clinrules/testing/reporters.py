@@ -154,6 +154,7 @@ def session_dict(session: Session) -> dict:
                     "status": case.status,
                     "failures": list(case.failures),
                     "error": case.error,
+                    "diagnostics": [d.as_dict() for d in case.diagnostics],
                     "facts": _jsonable(case.facts),
                     "result": _jsonable(case.result.to_json()) if case.result is not None else None,
                 }

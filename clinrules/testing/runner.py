@@ -45,6 +45,9 @@ class CaseRun:
     facts: dict[str, Any]  # the merged given (defaults under given), None = unknown
     result: Any  # the runtime Result (explain=True), None on error
     case: Case
+    # why the facts were rejected, as the runtime said it (stable codes for
+    # tools); empty unless status is "error". `error` is the same, as text.
+    diagnostics: tuple[Diagnostic, ...] = ()
 
     @property
     def status(self) -> str:
@@ -285,11 +288,15 @@ def run_case(loaded: LoadedFixture, case: Case) -> CaseRun:
     try:
         result = loaded.ruleset.evaluate(facts, explain=True)
     except RulesError as exc:
-        message = "\n".join(d.message + (f" ({d.hint})" if d.hint else "") for d in exc.diagnostics)
-        return CaseRun(case.name, case.line, False, message or str(exc), [], facts, None, case)
+        diagnostics = tuple(exc.diagnostics) or (
+            Diagnostic("bad-fact", str(exc) or "the runtime rejected the facts"),)
+        message = "\n".join(d.message + (f" ({d.hint})" if d.hint else "") for d in diagnostics)
+        return CaseRun(case.name, case.line, False, message, [], facts, None, case, diagnostics)
     except Exception as exc:  # a runtime bug must not hide the other cases' results
-        message = f"internal error in the runtime ({type(exc).__name__}: {exc}); please report it with this case"
-        return CaseRun(case.name, case.line, False, message, [], facts, None, case)
+        problem = Diagnostic("internal-error", f"internal error in the runtime ({type(exc).__name__}: {exc})",
+                             hint="please report it with this case")
+        message = f"{problem.message}; {problem.hint}"
+        return CaseRun(case.name, case.line, False, message, [], facts, None, case, (problem,))
     failures = compare(case, result)
     return CaseRun(case.name, case.line, not failures, None, failures, facts, result, case)
 

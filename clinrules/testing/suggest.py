@@ -241,7 +241,7 @@ class Suggester:
         source = self.node_of(item.get("id"))
         cmp = {"at": "=", "below": "<", "above": ">"}[item.get("side")]
         probe = {"op": "compare", "cmp": cmp, "value": item.get("exact"),
-                 "written": item.get("threshold"), "text": source["text"], "at": source["at"]}
+                 "written": item.get("threshold"), "text": source["text"], "at": source.get("at")}
         probe["input" if source.get("input") else "score"] = source.get("input") or source.get("score")
         return self.within_scope(source["id"], probe)
 
@@ -467,8 +467,8 @@ def render_yaml(rc: RulesetCoverage, suggestions: Sequence[Suggestion],
             for name, value in case.expect.items():
                 lines.append(f"      {_key(name)}: {_scalar(value)}")
     for missing in unsuggested:
-        lines.append(f"# not suggested: {describe_item(missing.item)} "
-                     f"(line {missing.item.line}): {missing.why}")
+        where = f" (line {missing.item.line})" if missing.item.line is not None else ""
+        lines.append(f"# not suggested: {describe_item(missing.item)}{where}: {missing.why}")
     return "\n".join(lines) + "\n"
 
 

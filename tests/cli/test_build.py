@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
@@ -105,6 +106,22 @@ def test_an_error_level_lint_finding_fails_the_build(project):
     assert "[CR001]" in result.output
     assert "build failed: nothing written" in result.output
     assert not (project / "dist").exists()
+
+
+def test_report_findings_are_the_ones_lint_prints(project):
+    (project / "rulesets" / "fever.rules").write_text(
+        RULES.replace("IF temperature <= 38 Cel", "IF temperature >= 38 Cel"), encoding="utf-8")
+    result = build("--format", "json")
+    assert result.exit_code == 1, result.output
+    findings = json.loads(result.output)["rulesets"][0]["lint"]["findings"]
+    linted = CliRunner().invoke(cli, ["lint", "rulesets/fever.rules", "--format", "json"])
+    assert linted.exit_code == 1, linted.output
+    assert findings == json.loads(linted.output)["findings"]
+    conflict = next(f for f in findings if f["name"] == "conflict")
+    assert conflict["file"] == "rulesets/fever.rules"
+    assert conflict["rules"] == ["high fever", "no fever"]
+    number, unit = conflict["witness"]["temperature"].split()
+    assert set(conflict["witness"]) == {"temperature"} and unit == "Cel" and Fraction(number) > 38
 
 
 def test_a_compile_error_fails_the_build(project):

@@ -129,6 +129,10 @@ def test_test_report_embeds_the_published_eval_result_shape():
         assert json.dumps(test_defs["result_" + key]) == json.dumps(value).replace("#/$defs/", "#/$defs/result_")
 
 
+def test_build_report_findings_are_the_published_lint_finding_shape():
+    assert load_schema("build-report")["$defs"]["finding"] == load_schema("lint-report")["$defs"]["finding"]
+
+
 def test_build_and_coverage_reports_share_the_metric_shapes():
     build, coverage = load_schema("build-report")["$defs"], load_schema("coverage-report")["$defs"]
     for key in coverage:
@@ -281,8 +285,11 @@ def test_lint_schema_rejects_mutations(project):
 def test_test_report_with_passing_failing_and_erroring_cases_validates(project):
     data = output("test", "fixtures", "--format", "json", exit_code=1)
     assert_valid("test-report", data)
-    statuses = [c["status"] for c in data["files"][0]["cases"]]
-    assert statuses == ["passed", "failed", "error", "passed", "passed"]
+    cases = data["files"][0]["cases"]
+    assert [c["status"] for c in cases] == ["passed", "failed", "error", "passed", "passed"]
+    assert [d["code"] for d in cases[2]["diagnostics"]] == ["bad-fact-unit"]
+    assert cases[2]["diagnostics"][0]["message"] in cases[2]["error"]
+    assert all(c["diagnostics"] == [] for c in cases if c["status"] != "error")
 
 
 def test_test_report_with_a_file_that_cannot_be_run_validates(project):
@@ -305,6 +312,11 @@ def test_test_report_schema_rejects_mutations(project):
     for mutate, where in [
         (lambda d: d["files"][0]["cases"][1].update(failures=[]), "files/0/cases/1"),
         (lambda d: d["files"][0]["cases"][2].update(error=None), "files/0/cases/2"),
+        (lambda d: d["files"][0]["cases"][2].update(diagnostics=[]), "files/0/cases/2"),
+        (lambda d: d["files"][0]["cases"][2].pop("diagnostics"), "files/0/cases/2"),
+        (lambda d: d["files"][0]["cases"][2]["diagnostics"][0].pop("code"), "files/0/cases/2/diagnostics/0"),
+        (lambda d: d["files"][0]["cases"][1].update(diagnostics=d["files"][0]["cases"][2]["diagnostics"]),
+         "files/0/cases/1"),
         (lambda d: d["files"][0]["cases"][0]["result"].pop("citations"), "files/0/cases/0/result"),
         (lambda d: d["summary"].update(exit_code=3), "summary/exit_code"),
         (lambda d: d["files"][0]["cases"][0]["facts"].update(duration=2.5), "files/0/cases/0/facts/duration"),
@@ -373,10 +385,23 @@ def test_coverage_schema_rejects_mutations(project):
         (lambda d: d["rulesets"][0]["metrics"].update(branches={}), metrics),
         (lambda d: d["rulesets"][0]["metrics"]["rules"].update(percent=101), metrics + "/rules/percent"),
         (lambda d: d["rulesets"][0]["suggestions"]["cases"][0].update(review=False), "rulesets/0/suggestions"),
+        (lambda d: d["rulesets"][0]["metrics"]["rules"]["missing"][0].update(line=0), metrics + "/rules"),
+        (lambda d: d["rulesets"][0]["metrics"]["mcdc"]["missing"][0].update(column=0), metrics + "/mcdc"),
+        (lambda d: d["rulesets"][0]["metrics"]["mcdc"]["missing"][0].update(rule_line=0), metrics + "/mcdc"),
     ]:
         bad = copy.deepcopy(data)
         mutate(bad)
         assert_rejected("coverage-report", bad, where)
+
+
+def test_coverage_items_without_a_place_validate_with_null_line_and_column(project):
+    data = output("coverage", "fixtures", "--format", "json", exit_code=0)
+    for metric in data["rulesets"][0]["metrics"].values():
+        for item in metric["missing"]:
+            item.update(line=None, column=None)
+            if "rule_line" in item:
+                item["rule_line"] = None
+    assert_valid("coverage-report", data)
 
 
 # --- build -----------------------------------------------------------------------------------
@@ -409,6 +434,10 @@ def test_failing_builds_print_reports_that_validate(project):
     by_name = {r["name"]: r for r in data["rulesets"]}
     assert by_name["broken"]["compile"]["errors"] and by_name["broken"]["coverage"] is None
     assert by_name["imaging"]["lint"]["errors"] > 0
+    findings = {f["name"]: f for f in by_name["imaging"]["lint"]["findings"]}
+    assert findings["conflict"]["witness"] and findings["conflict"]["rules"]
+    assert findings["gap"]["region"] and findings["masked-rule"]["masked_by"] == ["refer fever"]
+    assert findings["unused-input"]["file"] == "rulesets/imaging.rules"
     assert {f["status"] for f in by_name["imaging"]["test"]["failures"]} == {"failed", "error"}
     assert data["under_fail_under"] and data["out"] is None
     missing = output("build", "--rulesets", "nowhere", "--format", "json", exit_code=2)
@@ -429,6 +458,25 @@ def test_build_report_schema_rejects_mutations(shipped):
         bad = copy.deepcopy(report)
         mutate(bad)
         assert_rejected("build-report", bad, where)
+
+
+def test_build_report_schema_rejects_mutated_findings(project):
+    data = output("build", "--format", "json", exit_code=1)
+    assert [r["name"] for r in data["rulesets"]] == ["imaging"]
+    findings = data["rulesets"][0]["lint"]["findings"]
+    gap = next(i for i, f in enumerate(findings) if f["name"] == "gap")
+    unused = next(i for i, f in enumerate(findings) if f["name"] == "unused-input")
+    where = "rulesets/0/lint/findings/"
+    for mutate, at in [
+        (lambda d: d["rulesets"][0]["lint"]["findings"][gap].pop("witness"), f"{gap}"),
+        (lambda d: d["rulesets"][0]["lint"]["findings"][gap].pop("region"), f"{gap}"),
+        (lambda d: d["rulesets"][0]["lint"]["findings"][unused].pop("rules"), f"{unused}"),
+        (lambda d: d["rulesets"][0]["lint"]["findings"][unused].pop("file"), f"{unused}"),
+        (lambda d: d["rulesets"][0]["lint"]["findings"][unused].update(witness={"fever": True}), f"{unused}"),
+    ]:
+        bad = copy.deepcopy(data)
+        mutate(bad)
+        assert_rejected("build-report", bad, where + at)
 
 
 def test_the_installed_executable_prints_outputs_that_validate(project):

@@ -339,3 +339,66 @@ def test_cases_the_runtime_rejects_cover_nothing(tmp_path, given, covered):
         """)
     assert [o.name for o in rc.observations] == ["ok"]
     assert rc.metrics["rules"].covered == covered
+
+
+def _without_places(doc: dict, rule_name: str) -> dict:
+    """The document with every position of one rule (and its condition) removed."""
+    import copy
+
+    from clinrules.testing import coverage_ir as ir
+
+    doc = copy.deepcopy(doc)
+    rule = next(r for r in doc["rules"] if r["name"] == rule_name)
+    del rule["at"]
+    for node in ir.walk(rule["condition"]):
+        del node["at"]
+    return doc
+
+
+def test_items_without_a_position_have_null_line_and_column_and_every_renderer_copes(tmp_path):
+    from clinrules.testing.coverage_lines import (
+        branches,
+        describe_item,
+        line_marks,
+        unplaced,
+    )
+    from clinrules.testing.coverage_metrics import measure as measure_doc
+    from clinrules.testing.coverage_model import RulesetCoverage
+    from clinrules.testing.coverage_text import render_ruleset as render_text
+    from clinrules.testing.html_report import render_ruleset as render_html
+
+    placed = measure(tmp_path, FEVER, """\
+        cases:
+          - {name: mild, given: {temperature: 37 Cel, cough: no}, expect: {advice: undecided}}
+        """)
+    doc = _without_places(placed.doc, "high fever")
+    rc = RulesetCoverage(placed.ruleset, doc, placed.observations, measure_doc(doc, placed.observations),
+                         placed.path)
+    assert missing(rc.metrics["rules"]) == [(None, None, "high fever")]
+    assert rc.as_dict()["metrics"]["rules"]["missing"][0]["line"] is None
+    assert {(d["line"], d["column"]) for d in rc.as_dict()["metrics"]["mcdc"]["missing"]} == {(None, None)}
+    assert rc.as_dict()["metrics"]["mcdc"]["missing"][0]["rule_line"] is None
+    # what keeps its place is unchanged
+    assert missing(rc.metrics["missing_data"]) == [(3, 1, "temperature")]
+
+    text = render_text(rc)
+    assert f"    {rc.ruleset}: rule `high fever` fires\n" in text
+    assert f"    {rc.ruleset}:3:1: `temperature` left unknown\n" in text
+    assert None not in line_marks(rc) and 7 not in line_marks(rc)
+    nowhere = unplaced(rc)
+    assert nowhere.line is None and nowhere.status == "partial"  # `no` of the condition was seen
+    assert "rule `high fever` fires" in [describe_item(i) for i in nowhere.missing]
+    assert all(b.line is not None for b in branches(rc))
+    assert unplaced(placed) is None
+
+    html = render_html(rc)
+    row = html.split('<tr id="Lnone"', 1)[1].split("</tr>", 1)[0]
+    assert 'class="partial"' in row and "(no line)" in row and "rule `high fever` fires" in row
+    assert '<span class="case">mild</span>' in row
+    assert '<tr id="Lnone"' not in render_html(placed)
+
+    from clinrules.testing.suggest import Unsuggested, render_yaml
+
+    (rule_item,) = rc.metrics["rules"].missing
+    yaml_text = render_yaml(rc, [], [Unsuggested("rules", rule_item, "no patient")])
+    assert "# not suggested: rule `high fever` fires: no patient\n" in yaml_text

@@ -79,6 +79,10 @@ def test_json_report(session):
     assert a["cases"][1]["failures"][0] == "imaging: expected no imaging, got MRI"
     assert a["cases"][1]["result"]["decisions"]["imaging"]["value"] == "MRI"
     assert a["cases"][2]["result"] is None and "duration" in a["cases"][2]["error"]
+    (problem,) = a["cases"][2]["diagnostics"]
+    assert problem["code"] == "bad-fact-range" and problem["message"] in a["cases"][2]["error"]
+    assert set(problem) == {"code", "severity", "message", "file", "line", "column", "hint"}
+    assert a["cases"][0]["diagnostics"] == [] and a["cases"][1]["diagnostics"] == []
     assert b["cases"] == []
     (diag,) = b["error"]["diagnostics"]
     assert diag["code"] == "fixture-unknown-decision" and diag["line"] == 2

@@ -208,6 +208,28 @@ def test_bad_facts_make_an_error_case_with_the_runtime_message(fixture_file):
     assert case.status == "error" and not case.passed
     assert case.result is None
     assert "duration" in case.error and "520" in case.error
+    (problem,) = case.diagnostics
+    assert problem.code == "bad-fact-range" and "520" in problem.message
+    assert problem.message in case.error
+
+
+def test_every_rejected_fact_is_its_own_diagnostic(fixture_file):
+    case = one_case(
+        fixture_file,
+        """  - name: two bad facts
+    given: {duration: 2 kg, side: middle}
+    expect: {imaging: MRI}
+""",
+    )
+    assert sorted(d.code for d in case.diagnostics) == ["bad-fact-option", "bad-fact-unit"]
+    assert case.error.count("\n") == 1
+
+
+def test_passing_and_failing_cases_have_no_diagnostics(fixture_file):
+    passing = one_case(fixture_file, "  - {name: a, given: {back pain: no}, expect: {imaging: not applicable}}\n")
+    failing = one_case(fixture_file, "  - {name: b, given: {back pain: no}, expect: {imaging: MRI}}\n")
+    assert (passing.status, passing.diagnostics) == ("passed", ())
+    assert (failing.status, failing.diagnostics) == ("failed", ())
 
 
 def fixture_problems(fixture_file, case: str, head: str = HEAD):
@@ -465,6 +487,9 @@ def test_a_runtime_bug_is_an_error_case_not_a_crash(project, fixture_file):
     run = run_case(replace(loaded, ruleset=Broken()), loaded.fixture.cases[0])
     assert run.status == "error"
     assert run.error.startswith("internal error in the runtime (KeyError: 'oops')")
+    (problem,) = run.diagnostics
+    assert problem.code == "internal-error" and "KeyError: 'oops'" in problem.message
+    assert problem.hint == "please report it with this case"
 
 
 def test_the_same_name_twice_in_other_spelling(fixture_file):
