@@ -238,26 +238,16 @@ class Sweep:
 
     def uncovered(self) -> list[Box]:
         """The part of `space` no box covers, merged into few boxes."""
-        found: list[Box] = []
-        stack = [(self._root(), list(range(len(self.boxes))))]
-        while stack:
-            region, live = stack.pop()
-            step = self._step(region, live)
-            if step is None:
-                continue
-            touching, split = step
-            if split is None:
-                found.extend(self._minus(region, touching))
-                continue
-            d, low, high = split
-            for part in (high, low):
-                sub = dict(region)
-                sub[d] = part
-                stack.append((sub, touching))
-        return merge_boxes([self._complete(b) for b in found], self.dims)
+        return merge_boxes([self._complete(b) for b in self._leftovers()], self.dims)
 
     def first_uncovered(self) -> Box | None:
         """One region of `space` no box covers, or None."""
+        first = next(self._leftovers(), None)
+        return None if first is None else self._complete(first)
+
+    def _leftovers(self):
+        """The uncovered parts of `space`, found lazily by splitting it along
+        the boxes' own bounds: `first_uncovered` stops at the first."""
         stack = [(self._root(), list(range(len(self.boxes))))]
         while stack:
             region, live = stack.pop()
@@ -266,16 +256,13 @@ class Sweep:
                 continue
             touching, split = step
             if split is None:
-                rest = self._minus(region, touching)
-                if rest:
-                    return self._complete(rest[0])
+                yield from self._minus(region, touching)
                 continue
             d, low, high = split
             for part in (high, low):
                 sub = dict(region)
                 sub[d] = part
                 stack.append((sub, touching))
-        return None
 
     def _minus(self, region: dict[int, int], touching: list[int]) -> list[Box]:
         """`region` minus the one box touching it, as disjoint boxes."""
