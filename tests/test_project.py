@@ -45,6 +45,9 @@ FORBIDDEN = {
     "lint": ("clinrules.runtime", "clinrules.testing", "clinrules.cli", "lark"),
     "runtime": ("lark", "clinrules.dsl", "clinrules.compiler", "clinrules.lint", "clinrules.testing", "clinrules.cli"),
     "testing": ("clinrules.cli",),
+    # the region space reads compiled JSON only: lint, runtime and backends share it
+    "space": ("lark", "clinrules.dsl", "clinrules.compiler", "clinrules.lint", "clinrules.runtime",
+              "clinrules.testing", "clinrules.cli"),
     "schemas": ("lark", "clinrules.dsl", "clinrules.compiler", "clinrules.runtime", "clinrules.lint"),
 }
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
-from clinrules.lint.boxes import Box, Sweep, and_dnf, restrict
-from clinrules.lint.conditions import Conditions
-from clinrules.lint.regions import build_dims
+from clinrules.space.boxes import Box, Sweep, and_dnf, restrict
+from clinrules.space.conditions import Conditions
+from clinrules.space.regions import build_dims
 from clinrules.lint.witness import Words, patient, patient_or_missing
 
 

@@ -11,7 +11,7 @@ pairs.
 from __future__ import annotations
 
 from clinrules.lint.analysis import Analysis
-from clinrules.lint.boxes import OverlapIndex, intersect, members
+from clinrules.space.boxes import OverlapIndex, intersect, members
 from clinrules.lint.findings import Finding, make
 from clinrules.lint.gaps import uncovered_regions
 

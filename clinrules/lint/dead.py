@@ -11,7 +11,7 @@ the `OTHERWISE` option anyway does not stop it, as the runtime reads it).
 from __future__ import annotations
 
 from clinrules.lint.analysis import Analysis
-from clinrules.lint.boxes import Sweep
+from clinrules.space.boxes import Sweep
 from clinrules.lint.findings import Finding, make
 
 

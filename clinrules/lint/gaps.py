@@ -10,7 +10,7 @@ reports one region, `duration exactly 6 weeks`.
 from __future__ import annotations
 
 from clinrules.lint.analysis import Analysis, Member
-from clinrules.lint.boxes import Box, Sweep
+from clinrules.space.boxes import Box, Sweep
 from clinrules.lint.findings import Finding, make
 from clinrules.lint.phrasing import Phrasing
 from clinrules.lint.witness import describe_box

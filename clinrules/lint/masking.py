@@ -14,7 +14,7 @@ outcome) or yes-or-unknown (other outcome) sets: one coverage sweep.
 from __future__ import annotations
 
 from clinrules.lint.analysis import Analysis
-from clinrules.lint.boxes import intersect
+from clinrules.space.boxes import intersect
 from clinrules.lint.dead import dead_rules, same_outcome
 from clinrules.lint.findings import Finding, make
 

@@ -8,7 +8,7 @@ document) and `{"op": "const", "value": true|false}`.
 from __future__ import annotations
 
 from clinrules.lint.analysis import Analysis
-from clinrules.lint.boxes import and_dnf
+from clinrules.space.boxes import and_dnf
 
 
 def find_patient(doc: dict, condition: dict) -> dict | None:

@@ -17,7 +17,7 @@ input's own words are as short and more concrete).
 from __future__ import annotations
 
 from clinrules.lint.analysis import Analysis
-from clinrules.lint.boxes import Box, restrict
+from clinrules.space.boxes import Box, restrict
 
 
 class Phrasing:

@@ -16,7 +16,7 @@ index), so no pair of rules is tested blindly.
 from __future__ import annotations
 
 from clinrules.lint.analysis import Analysis
-from clinrules.lint.boxes import OverlapIndex, members
+from clinrules.space.boxes import OverlapIndex, members
 from clinrules.lint.dead import dead_rules
 from clinrules.lint.findings import Finding, make
 

@@ -7,7 +7,7 @@ import difflib
 
 from clinrules.lint.analysis import Analysis
 from clinrules.lint.findings import Finding, make
-from clinrules.lint.regions import walk
+from clinrules.space.regions import walk
 from clinrules.lint.registry import CODES, lookup
 
 _INFIX = {("and", "and"), ("or", "or")}

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from clinrules.lint.analysis import Analysis
 from clinrules.lint.findings import Finding, make
-from clinrules.lint.regions import all_conditions, walk
+from clinrules.space.regions import all_conditions, walk
 
 
 def unused(an: Analysis) -> list[Finding]:

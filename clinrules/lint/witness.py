@@ -14,8 +14,8 @@ from typing import Sequence
 
 from clinrules.exact import decimal_text
 from clinrules.exact import exact_str as exact_text
-from clinrules.lint.boxes import Box
-from clinrules.lint.regions import Dim, Region
+from clinrules.space.boxes import Box
+from clinrules.space.regions import Dim, Region
 
 
 

@@ -135,7 +135,7 @@ def rulesets(draw):
 
 def _grid(doc: dict) -> dict[str, list]:
     """Per input: every value class of the whole ruleset, as facts."""
-    from clinrules.lint.regions import all_conditions, walk
+    from clinrules.space.regions import all_conditions, walk
 
     cuts: dict[str, set] = {}
     for root in all_conditions(doc):

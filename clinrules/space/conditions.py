@@ -14,8 +14,8 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Sequence
 
-from clinrules.lint.boxes import FALSE, TRUE, Box, and_dnf, complement, or_dnf, simplify
-from clinrules.lint.regions import Dim, exact, walk
+from clinrules.space.boxes import FALSE, TRUE, Box, and_dnf, complement, or_dnf, simplify
+from clinrules.space.regions import Dim, exact, walk
 
 _NEGATE = {">": "<=", "<=": ">", "<": ">=", ">=": "<", "=": "!=", "!=": "=",
            "between": "outside", "outside": "between"}

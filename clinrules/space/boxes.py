@@ -19,7 +19,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from typing import Iterable, Sequence
 
-from clinrules.lint.regions import Dim
+from clinrules.space.regions import Dim
 
 Box = dict  # input index -> bit mask of allowed values
 TRUE: list[Box] = [{}]
