@@ -10,7 +10,7 @@ and clinrules.errors: an app that evaluates patients ships no parser.
 
 from clinrules.runtime.facts import Facts
 from clinrules.runtime.loader import load
-from clinrules.runtime.result import DecisionResult, Result, TraceStep
+from clinrules.runtime.result import DecisionResult, Possibility, Result, TraceStep
 from clinrules.runtime.ruleset import CompiledRuleset
 from clinrules.runtime.schema import facts_schema
 
@@ -18,6 +18,7 @@ __all__ = [
     "CompiledRuleset",
     "DecisionResult",
     "Facts",
+    "Possibility",
     "Result",
     "TraceStep",
     "facts_schema",

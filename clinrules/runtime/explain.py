@@ -51,14 +51,21 @@ def explain_text(result: Result) -> str:
         lines.append("Not known whether it applies: " + _scope_text(ruleset) + " is unknown.")
     for name, d in result.decisions.items():
         lines.append("")
-        lines.append(f"{name}: {_verdict(d)}")
+        verdict = _verdict(d)
+        if d.regardless and d.status != "undecided":
+            verdict += f", whatever {_and(d.regardless)} {'is' if len(d.regardless) == 1 else 'are'}"
+        lines.append(f"{name}: {verdict}")
         if d.needs:
             lines.append("  needs: " + ", ".join(d.needs))
+        for p in d.possible:
+            lines.append(f"  {_verdict(p)} if " + "; or if ".join(p.when))
         for rule_name in d.fired:
             rule = rules[rule_name]
             lines.append(f"  rule `{rule_name}` fired")
             if rule.otherwise:
                 lines.append("    OTHERWISE: no other rule decided it")
+                for other, text in _others(ruleset, result, rule):
+                    lines.append(f"      rule `{other}` did not fire: {text}")
             else:
                 lines.append(f"    IF {ruleset.plan.rule_roots[rule.index].text}")
             if result.trace is not None and rule_name in result.trace:
@@ -77,6 +84,27 @@ def explain_text(result: Result) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _and(names) -> str:
+    names = list(names)
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _others(ruleset, result, otherwise_rule) -> list[tuple[str, str]]:
+    """The other rules of the OTHERWISE rule's decisions, with why each did
+    not fire: its condition and the value it had."""
+    if result.rule_values is None:
+        return []
+    decisions = {d for d, _ in otherwise_rule.actions}
+    out = []
+    for rule in ruleset.rules:
+        if rule.otherwise or not decisions & {d for d, _ in rule.actions}:
+            continue
+        root = ruleset.plan.rule_roots[rule.index]
+        value = result.rule_values.get(rule.name, "no")
+        out.append((rule.name, f"{root.text}: {value}"))
+    return out
+
+
 def _verdict(d) -> str:
     if d.status == "decided":
         if isinstance(d.value, list):
@@ -84,8 +112,10 @@ def _verdict(d) -> str:
         return d.value
     if d.status == "conflict":
         return "CONFLICT between " + " and ".join(d.conflicting)
-    if d.status == "undecided" and not d.needs:
+    if d.status == "undecided" and not getattr(d, "needs", True):
         return "undecided: no rule covers this patient"
+    if d.status == "undecided" and not hasattr(d, "needs"):
+        return "no option (no rule covers it)"
     return d.status
 
 

@@ -11,6 +11,27 @@ from __future__ import annotations
 from typing import NamedTuple
 
 
+class Possibility(NamedTuple):
+    """A result an undecided decision can still get, and for which values
+    of the unknown inputs: `when` holds alternatives (any one leads there),
+    each in the editor's words (`ESR more than 20 mm/h`)."""
+
+    status: str  # "decided", "undecided" (no option), "conflict" or "not applicable"
+    value: object  # as DecisionResult.value
+    when: tuple
+    conflicting: list | None = None
+
+    def to_json(self) -> dict:
+        out = {
+            "status": self.status,
+            "value": list(self.value) if isinstance(self.value, list) else self.value,
+            "when": list(self.when),
+        }
+        if self.conflicting is not None:
+            out["conflicting"] = list(self.conflicting)
+        return out
+
+
 class DecisionResult(NamedTuple):
     """One decision for one patient.
 
@@ -19,6 +40,10 @@ class DecisionResult(NamedTuple):
     declaration order (any of, `[]` when none), or None. `fired` lists rule
     names in rule order, `needs` input display names in declaration order,
     `conflicting` the options in conflict (status "conflict" only, else None).
+    `regardless` names the unknown inputs a decided result does not depend
+    on although a rule reads them ("whatever ESR is"); `possible` (with
+    explain=True, undecided only) the results still possible and which
+    values of the needed inputs lead to each.
     """
 
     name: str
@@ -28,6 +53,8 @@ class DecisionResult(NamedTuple):
     fired: list
     needs: list
     conflicting: list | None = None
+    regardless: tuple = ()
+    possible: tuple = ()
 
     def to_json(self) -> dict:
         out = {
@@ -38,6 +65,10 @@ class DecisionResult(NamedTuple):
         }
         if self.conflicting is not None:
             out["conflicting"] = list(self.conflicting)
+        if self.regardless:
+            out["regardless"] = list(self.regardless)
+        if self.possible:
+            out["possible"] = [p.to_json() for p in self.possible]
         return out
 
 

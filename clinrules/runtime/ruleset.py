@@ -10,14 +10,16 @@ the same closed forms; both are built from the same plan.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import cached_property
 
 from clinrules.errors import Diagnostic, RulesError
 from clinrules.runtime.conditions import NAMES, NO, UNKNOWN, YES
+from clinrules.runtime.completions import NOT_APPLICABLE, Completions
 from clinrules.runtime.decide import CONFLICT, DecisionPlan
 from clinrules.runtime.facts import FactChecker, Facts, show
 from clinrules.runtime.model import read_decisions, read_inputs, read_rules
 from clinrules.runtime.plan import Plan
-from clinrules.runtime.result import DecisionResult, Result
+from clinrules.runtime.result import DecisionResult, Possibility, Result
 from clinrules.runtime.units import UnitTable
 
 
@@ -114,7 +116,8 @@ class CompiledRuleset:
         }
         return Result(False, decisions, [], [], facts.values, ruleset=self, **extra)
 
-    def _finish(self, facts: Facts, S, scope: int, yes, unknown, R: dict, **extra) -> Result:
+    def _finish(self, facts: Facts, S, scope: int, yes, unknown, R: dict, explain: bool = False,
+                **extra) -> Result:
         by_decision = self._rule_decisions
         fired_by: dict[int, list[int]] = {}
         unknown_by: dict[int, list[int]] = {}
@@ -133,47 +136,64 @@ class CompiledRuleset:
                 else:
                     got.append(i)
         rule_names = self._rule_names
-        plan = self.plan
-        scope_needs = plan.scope_needs(S, R) if scope == UNKNOWN else None
+        patient = None
+        scope_varies = False
+        if scope == UNKNOWN:
+            # Kleene cannot tell; the completions can (`ESR > 20 OR ESR <= 20` is yes)
+            patient = self.completions.patient(facts.vector)
+            over = self.completions.scope_is(patient)
+            if over is False:
+                return self._not_applicable(facts, **extra)
+            scope_varies = over is None
         decisions = {}
         all_fired: list[int] = []
         all_needs: set[int] = set()
-        rule_needs_memo: dict[int, set] = {}
         for dp in self.decision_plans:
             F = fired_by.get(dp.index, ())
             U = unknown_by.get(dp.index, ())
-            settled, outcome, conflicting_set, breaking, otherwise_fired = (
-                dp.settle(F, U) if (F or U) else dp.empty
-            )
             spec = dp.spec
-            needs = None
             conflicting = None
             value = None
-            if settled:
+            regardless = ()
+            possible = ()
+            needs = None
+            settled, outcome, conflicting_set, _, otherwise_fired = (
+                dp.settle(F, U) if (F or U) else dp.empty
+            )
+            if settled and not scope_varies:
                 fired = dp.otherwise_rules if otherwise_fired else F
-                if dp.any_of:
-                    status = "decided"
-                    value = [spec.options[j] for j in sorted(outcome)]
-                elif outcome >= 0:
-                    status = "decided"
-                    value = spec.options[outcome]
-                elif outcome == CONFLICT:
-                    status = "conflict"
-                    conflicting = [spec.options[j] for j in sorted(conflicting_set)]
-                else:
-                    status = "undecided"
+                if explain and U:
+                    regardless = self._regardless(U, S, R)
             else:
-                fired = F
+                if patient is None:
+                    patient = self.completions.patient(facts.vector)
+                got = self.completions.settle(dp, patient, tuple(F), tuple(U), scope_varies)
+                if len(got.outcomes) == 1:
+                    outcome = got.outcomes[0]
+                    conflicting_set = got.conflicting
+                    fired = dp.otherwise_rules if got.otherwise else F
+                    regardless = self._regardless(U, S, R)
+                else:
+                    outcome = None
+                    needs = got.needs
+                    fired = () if scope_varies else F
+                    if explain:
+                        possible = self._possible(dp, got)
+            if outcome is None:
                 status = "undecided"
-                needs = set()
-                for u in breaking:
-                    got = rule_needs_memo.get(u)
-                    if got is None:
-                        got = rule_needs_memo[u] = plan.rule_needs(u, S, R)
-                    needs |= got
-            if scope_needs is not None:
-                needs = scope_needs | needs if (status == "undecided" and needs) else set(scope_needs)
-                status, value, fired, conflicting = "undecided", None, (), None
+            elif outcome == NOT_APPLICABLE:
+                status = "not applicable"
+            elif dp.any_of:
+                status = "decided"
+                value = [spec.options[j] for j in sorted(outcome)]
+            elif outcome >= 0:
+                status = "decided"
+                value = spec.options[outcome]
+            elif outcome == CONFLICT:
+                status = "conflict"
+                conflicting = [spec.options[j] for j in sorted(conflicting_set)]
+            else:
+                status = "undecided"
             if fired:
                 all_fired += fired
             if needs:
@@ -189,13 +209,15 @@ class CompiledRuleset:
                 [rule_names[i] for i in fired],
                 needs_names,
                 conflicting,
+                regardless,
+                possible,
             )
         if len(self.decision_plans) > 1 and all_fired:
             fired_index = tuple(sorted(set(all_fired)))
         else:
             fired_index = tuple(all_fired)
         return Result(
-            None if scope == UNKNOWN else True,
+            None if scope_varies else True,
             decisions,
             [rule_names[i] for i in fired_index],
             self._names_of_inputs(all_needs) if all_needs else [],
@@ -204,6 +226,41 @@ class CompiledRuleset:
             fired_index=fired_index,
             **extra,
         )
+
+    # --- missing data -------------------------------------------------------------
+
+    @cached_property
+    def completions(self) -> Completions:
+        """The region space of completions, built the first time a patient
+        with missing data is not settled by Kleene logic alone."""
+        return Completions(self.doc)
+
+    def _regardless(self, unknown, S, R: dict) -> tuple:
+        """Unknown inputs read by a decision's unknown rules: a decided
+        result holds whatever they are."""
+        plan = self.plan
+        reads: set = set()
+        for u in unknown:
+            reads |= plan.rule_needs(u, S, R)
+        return tuple(self._names_of_inputs(reads)) if reads else ()
+
+    def _possible(self, dp: DecisionPlan, got) -> tuple:
+        spec = dp.spec
+        whens = self.completions.conditions_of(got.cells)
+        out = []
+        for outcome in got.outcomes:
+            when = whens[outcome]
+            if outcome == NOT_APPLICABLE:
+                out.append(Possibility("not applicable", None, when))
+            elif dp.any_of:
+                out.append(Possibility("decided", [spec.options[j] for j in sorted(outcome)], when))
+            elif outcome >= 0:
+                out.append(Possibility("decided", spec.options[outcome], when))
+            elif outcome == CONFLICT:
+                out.append(Possibility("conflict", None, when, [spec.options[j] for j in sorted(got.conflicting)]))
+            else:
+                out.append(Possibility("undecided", None, when))
+        return tuple(out)
 
     def _names_of_inputs(self, indexes) -> list[str]:
         names = self._input_names
@@ -233,7 +290,7 @@ class CompiledRuleset:
         extra = {"condition_values": condition_values, "rule_values": rule_values}
         if scope == NO:
             return self._not_applicable(facts, trace={}, **extra)
-        result = self._finish(facts, S, scope, yes, unknown, dict(R), **extra)
+        result = self._finish(facts, S, scope, yes, unknown, dict(R), explain=True, **extra)
         trace = {}
         for i in result.fired_index:
             trace[self._rule_names[i]] = trace_steps(self, plan.rule_roots[i], R, facts)

@@ -179,7 +179,7 @@ class Sweep:
             r = region[d]
             if r & (r - 1) == 0:
                 continue  # a single value: nothing to split
-            if self.dims[d].type in ("one of", "yes/no"):
+            if self.dims[d].type in ("one of", "yes/no", "presence"):
                 best = self._mask_split(d, r, touching, n, best)
                 continue
             rlo = (r & -r).bit_length() - 1

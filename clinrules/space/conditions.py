@@ -15,7 +15,7 @@ from fractions import Fraction
 from typing import Sequence
 
 from clinrules.space.boxes import FALSE, TRUE, Box, and_dnf, complement, or_dnf, simplify
-from clinrules.space.regions import Dim, exact, walk
+from clinrules.space.regions import PRESENCE, Dim, exact, walk
 
 _NEGATE = {">": "<=", "<=": ">", "<": ">=", ">=": "<", "=": "!=", "!=": "=",
            "between": "outside", "outside": "between"}
@@ -65,7 +65,8 @@ class Conditions:
     def __init__(self, doc: dict, dims: Sequence[Dim]):
         self.doc = doc
         self.dims = dims
-        self.by_key = {d.key: d for d in dims}
+        self.by_key = {d.key: d for d in dims if d.type != PRESENCE}
+        self.presence = {d.key: d for d in dims if d.type == PRESENCE}
         self.defs = {d["key"]: d for d in doc.get("definitions", [])}
         self.nodes: dict[int, dict] = {}
         roots = [doc.get("scope")]
@@ -165,8 +166,11 @@ class Conditions:
             dim = self.by_key[node["input"]]
             return [{dim.index: 1 << (0 if yes else 1)}]
         if op == "known":
-            dim = self.by_key[node["input"]]
             want_known = bool(node["known"]) == yes
+            present = self.presence.get(node["input"])
+            if present is not None:  # the space of completions
+                return [{present.index: 1 if want_known else 2}]
+            dim = self.by_key[node["input"]]
             if want_known:
                 return [{dim.index: dim.known}] if dim.missing else TRUE
             return [{dim.index: dim.missing_bit}] if dim.missing else FALSE

@@ -185,9 +185,19 @@ def numeric_regions(cuts: set[Fraction], rng: dict | None, written: dict) -> tup
     return tuple(regions)
 
 
-def build_dims(doc: dict, extra: list[dict] | None = None) -> list[Dim]:
+def build_dims(doc: dict, extra: list[dict] | None = None, *, presence: bool = False) -> list[Dim]:
     """The analysis space of a document (plus any extra condition trees a
-    caller asks about, whose thresholds must be cut too)."""
+    caller asks about, whose thresholds must be cut too).
+
+    By default every input has a `missing` value beside its known ones: the
+    linter's space, where a missing input makes comparisons unknown.
+    With `presence=True` it is the space of *completions* (LANGUAGE.md,
+    Missing data): an input's value dimension holds only values it can have,
+    and whether the caller supplied it is a dimension of its own (a
+    `presence` dim, values known/missing, after all the value dims), read
+    only by `is known`/`is missing`. An unknown input then has every value
+    while `ESR is missing` stays yes, as in every completion of the patient.
+    """
     cuts, missing = _thresholds(doc, extra or [])
     dims = []
     for index, spec in enumerate(doc.get("inputs", [])):
@@ -200,5 +210,12 @@ def build_dims(doc: dict, extra: list[dict] | None = None) -> list[Dim]:
         else:
             own = {v: w for (k, v), w in cuts["written"].items() if k == key}
             values = numeric_regions(cuts["points"].get(key, set()), spec.get("range"), own)
-        dims.append(Dim(index, key, spec["name"], kind, values, True, spec))
+        dims.append(Dim(index, key, spec["name"], kind, values, not presence, spec))
+    if presence:
+        for spec in doc.get("inputs", []):
+            if missing.get(spec["key"]):
+                dims.append(Dim(len(dims), spec["key"], spec["name"], PRESENCE, (True, False), False, spec))
     return dims
+
+
+PRESENCE = "presence"  # a presence dim's type: value 0 is "known", value 1 "missing"

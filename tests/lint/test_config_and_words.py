@@ -10,7 +10,7 @@ from clinrules.errors import RulesError
 from clinrules.lint import find_config
 from clinrules.lint.config import from_table
 from clinrules.space.regions import Region
-from clinrules.lint.witness import decimal_text
+from clinrules.exact import decimal_text
 from tests.lint.conftest import HEAD, lint_text
 
 

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from clinrules import runtime
 from clinrules.compiler import compile_source
 from clinrules.lint import lint
-from clinrules.lint.witness import decimal_text
+from clinrules.exact import decimal_text
 from tests.lint.conftest import replay
 
 OPTIONS = ["A", "B", "C"]
