@@ -45,8 +45,7 @@ class Settled(NamedTuple):
     """A decision settled over the completions of one patient."""
 
     outcomes: tuple  # the distinct results, in a stable order
-    conflicting: frozenset  # options in conflict, where a result is CONFLICT
-    otherwise: bool  # every completion got its result from the OTHERWISE rules
+    conflicting: frozenset  # options in conflict in every completion that conflicts
     needs: frozenset  # input positions
     cells: tuple  # Cell, for explanations
 
@@ -127,18 +126,15 @@ class Completions:
             items.append(self._item(self.doc.get("scope"), patient))
         items += [self._item(self._rule_conditions[u], patient) for u in unknown]
         offset = 1 if scope_varies else 0
-        conflicting: set = set()
-        otherwise_in: list[bool] = []
+        conflicting: list = []  # per conflicting cell, the options in conflict
 
         def result(flags: tuple) -> object:
             if scope_varies and not flags[0]:
-                otherwise_in.append(False)
                 return NOT_APPLICABLE
             chosen = sorted(fired + tuple(u for u, yes in zip(unknown, flags[offset:]) if yes))
             settlement = plan.settle(tuple(chosen), ()) if chosen else plan.empty
-            otherwise_in.append(settlement.otherwise_fired)
             if settlement.outcome == CONFLICT:
-                conflicting.update(settlement.conflicting)
+                conflicting.append(settlement.conflicting)
             return settlement.outcome
 
         cells = [Cell(box, outcome) for box, outcome in partition(items, patient, self.dims, result)]
@@ -147,8 +143,8 @@ class Completions:
         if len(outcomes) > 1:
             free = [d.index for d in self.value_dims if d.index not in patient]
             needs = frozenset(dependent_dims([(c.box, c.outcome) for c in cells], free, patient, self.dims))
-        return Settled(outcomes, frozenset(conflicting), bool(otherwise_in) and all(otherwise_in),
-                       needs, tuple(cells))
+        in_every = frozenset.intersection(*conflicting) if conflicting else frozenset()
+        return Settled(outcomes, in_every, needs, tuple(cells))
 
     # --- in words -------------------------------------------------------------------
 

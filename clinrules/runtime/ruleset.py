@@ -171,8 +171,10 @@ class CompiledRuleset:
                 if len(got.outcomes) == 1:
                     outcome = got.outcomes[0]
                     conflicting_set = got.conflicting
-                    fired = dp.otherwise_rules if got.otherwise else F
-                    regardless = self._regardless(U, S, R)
+                    # OTHERWISE took effect: no rule fired and its result stands
+                    fired = F or (dp.otherwise_rules if dp.fallback and outcome == dp.fallback_outcome else ())
+                    if explain:
+                        regardless = self._regardless(U, S, R)
                 else:
                     outcome = None
                     needs = got.needs

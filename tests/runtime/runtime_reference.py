@@ -1,9 +1,13 @@
 """A brute-force reference evaluator, written straight from the contract.
 
 It reads the compiled JSON with Fractions, evaluates every node recursively
-in Kleene logic, computes scores by enumerating every way the unknown items
-could turn out, and settles decisions by enumerating every subset of the
-unknown rules. Slow and obvious on purpose: the runtime must agree with it.
+in Kleene logic (what traces show), computes scores by enumerating every
+way the unknown items could turn out, and settles decisions by enumerating
+every *completion* of the patient (LANGUAGE.md, Missing data): every unknown
+input takes each value of its threshold intervals (every threshold any
+condition compares it with, a value between each two, and one beyond each
+end, inside the declared range), while `is known`/`is missing` keep what the
+caller supplied. Slow and obvious on purpose: the runtime must agree with it.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from fractions import Fraction
 
 CMP = {">": operator.gt, ">=": operator.ge, "<": operator.lt, "<=": operator.le, "=": operator.eq, "!=": operator.ne}
 NOTHING = ("nothing",)
+NOT_APPLICABLE = ("not applicable",)
 CONFLICT = ("conflict",)
 
 
@@ -70,7 +75,8 @@ class Reference:
                 return "no"
             return "unknown"
         if op == "known":
-            return "yes" if (self.facts[node["input"]] is not None) == node["known"] else "no"
+            supplied = self.supplied if self.supplied is not None else self.facts
+            return "yes" if (supplied[node["input"]] is not None) == node["known"] else "no"
         if op == "in":
             x = self.facts[node["input"]]
             if x is None:
@@ -156,54 +162,127 @@ class Reference:
             return next(iter(opts))
         return (CONFLICT, opts)
 
+    # --- completions ------------------------------------------------------------
+
+    def candidates(self, key: str) -> list:
+        """The values an unknown input is tried with."""
+        spec = self.inputs[key]
+        if spec["type"] == "yes/no":
+            return [True, False]
+        if spec["type"] == "one of":
+            return list(spec["options"])
+        points: set[Fraction] = set()
+
+        def visit(node):
+            if node is None:
+                return
+            if node.get("input") == key and node["op"] == "compare":
+                points.add(Fraction(node["value"]))
+            if node.get("input") == key and node["op"] == "between":
+                points.update((Fraction(node["low"]), Fraction(node["high"])))
+            for child in [node.get("arg")] + list(node.get("args") or ()):
+                visit(child)
+
+        visit(self.doc.get("scope"))
+        for d in self.doc["definitions"]:
+            visit(d.get("condition"))
+            for item in d.get("items") or ():
+                visit(item["condition"])
+        for r in self.doc["rules"]:
+            visit(r.get("condition"))
+        rng = spec.get("range") or {}
+        lo = Fraction(str(rng["min"])) if rng.get("min") is not None else None
+        hi = Fraction(str(rng["max"])) if rng.get("max") is not None else None
+        ordered = sorted(points | {b for b in (lo, hi) if b is not None})
+        values = set(ordered)
+        values.update((a + b) / 2 for a, b in zip(ordered, ordered[1:]))
+        if ordered:
+            values.update((ordered[0] - 1, ordered[-1] + 1))
+        else:
+            values.add(Fraction(0))
+        return sorted(v for v in values if (lo is None or v >= lo) and (hi is None or v <= hi))
+
+    def completions(self):
+        unknown = [k for k in self.order if self.facts[k] is None]
+        for combo in itertools.product(*(self.candidates(k) for k in unknown)):
+            yield dict(zip(unknown, combo))
+
+    def two_valued(self, filled: dict) -> "Reference":
+        """The same patient completed: values filled in, presence kept."""
+        ref = Reference(self.doc, {**self.facts, **filled})
+        ref.supplied = self.facts if self.supplied is None else self.supplied
+        return ref
+
+    supplied = None
+
+    def completed(self) -> list:
+        """Every completion with its scope and the rules firing in it."""
+        if getattr(self, "_completed", None) is None:
+            table = []
+            for completion in self.completions():
+                ref = self.two_valued(completion)
+                scope = ref.ev(self.doc["scope"]) if self.doc["scope"] else "yes"
+                assert scope != "unknown"
+                firing = [r["name"] for r in self.doc["rules"] if not r["otherwise"] and ref.ev(r["condition"]) == "yes"]
+                table.append((completion, scope, firing))
+            self._completed = table
+        return self._completed
+
     def decide(self, dec, scope, rule_values) -> dict:
         names = {o["key"]: o["name"] for o in dec["options"]}
         order = [o["key"] for o in dec["options"]]
-        if scope == "no":
-            return {"status": "not applicable", "value": None, "fired": [], "needs": []}
+        unknown = [k for k in self.order if self.facts[k] is None]
+        table = []
+        conflicting = None  # options in conflict in every completion
+        for completion, in_scope, firing in self.completed():
+            if in_scope == "no":
+                table.append((completion, NOT_APPLICABLE))
+                continue
+            outcome = self.outcome(dec, firing)
+            if isinstance(outcome, tuple) and outcome[:1] == (CONFLICT,):
+                conflicting = set(outcome[1]) if conflicting is None else conflicting & outcome[1]
+                outcome = CONFLICT
+            table.append((completion, outcome))
+        results = {r for _, r in table}
         mine = [r for r in self.doc["rules"] if not r["otherwise"] and self._opts(r, dec)]
-        F = [r["name"] for r in mine if rule_values[r["name"]] == "yes"]
-        U = [r["name"] for r in mine if rule_values[r["name"]] == "unknown"]
-
-        def same(a, b):
-            if isinstance(a, tuple) and isinstance(b, tuple) and a[:1] == (CONFLICT,) == b[:1]:
-                return True
-            return a == b
-
-        base = self.outcome(dec, F)
-        settled = all(
-            same(self.outcome(dec, F + list(sub)), base)
-            for k in range(len(U) + 1)
-            for sub in itertools.combinations(U, k)
-        )
-        breaking = [u for u in U if not same(self.outcome(dec, F + [u]), base)]
-        assert settled == (not breaking), "single additions must decide settlement"
-        needs: set[str] = set()
-        for r in mine:
-            if r["name"] in breaking:
-                needs |= self.needs(r["condition"])
+        F = [r["name"] for r in mine if rule_values.get(r["name"]) == "yes"]
         otherwise = [r["name"] for r in self.doc["rules"] if r["otherwise"] and self._opts(r, dec)]
-        fired = list(F)
-        if settled:
-            needs = set()
-            if not F and otherwise and base not in (NOTHING, frozenset()):
-                fired = [r["name"] for r in self.doc["rules"] if r["name"] in F or r["name"] in otherwise]
-            if dec["kind"] == "any of":
+        fallback = self.outcome(dec, [])
+        if isinstance(fallback, tuple) and fallback[:1] == (CONFLICT,):
+            fallback = CONFLICT
+        needs: set[str] = set()
+        if len(results) > 1:
+            for u in unknown:
+                groups: dict = {}
+                for completion, r in table:
+                    rest = tuple(sorted((k, v) for k, v in completion.items() if k != u))
+                    groups.setdefault(rest, set()).add(r)
+                if any(len(g) > 1 for g in groups.values()):
+                    needs.add(u)
+            res = {"status": "undecided", "value": None}
+            fired = [] if scope == "unknown" else list(F)
+        else:
+            (base,) = results
+            fired = list(F)
+            if not F and otherwise and base == fallback and base not in (NOTHING, frozenset()):
+                fired = otherwise
+            if base == NOT_APPLICABLE:
+                res = {"status": "not applicable", "value": None}
+                fired = []
+            elif dec["kind"] == "any of":
                 res = {"status": "decided", "value": [names[k] for k in order if k in base]}
-            elif isinstance(base, tuple) and base[:1] == (CONFLICT,):
-                res = {"status": "conflict", "value": None, "conflicting": [names[k] for k in order if k in base[1]]}
+            elif base == CONFLICT:
+                res = {"status": "conflict", "value": None, "conflicting": [names[k] for k in order if k in conflicting]}
             elif base == NOTHING:
                 res = {"status": "undecided", "value": None}
             else:
                 res = {"status": "decided", "value": names[base]}
-        else:
-            res = {"status": "undecided", "value": None}
-        if scope == "unknown":
-            inside_undecided = res["status"] == "undecided"
-            scope_needs = self.needs(self.doc["scope"])
-            needs = scope_needs | (needs if inside_undecided else set())
-            res = {"status": "undecided", "value": None}
-            fired = []
         res["fired"] = fired
         res["needs"] = [self.inputs[k]["name"] for k in self.order if k in needs]
         return res
+
+    def applicable(self) -> bool | None:
+        if not self.doc["scope"]:
+            return True
+        seen = {in_scope for _, in_scope, _ in self.completed()}
+        return True if seen == {"yes"} else False if seen == {"no"} else None

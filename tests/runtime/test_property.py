@@ -92,8 +92,12 @@ patients = st.fixed_dictionaries(
 
 
 def _fast_view(result) -> dict:
+    """What both paths report; the explanations are explain's own."""
     out = result.to_json()
     out.pop("trace", None)
+    for decision in out["decisions"].values():
+        decision.pop("possible", None)
+        decision.pop("regardless", None)
     return out
 
 
@@ -106,11 +110,10 @@ def test_fast_explain_and_reference_agree(reference, text, people):
         fast = rs.evaluate(facts)
         slow = rs.evaluate(facts, explain=True)
         assert _fast_view(fast) == _fast_view(slow), text
-        ref = reference(doc, fast.facts).evaluate()
-        expected_applicable = {"yes": True, "no": False, "unknown": None}[ref["scope"]]
-        assert fast.applicable is expected_applicable, text
-        got = {name: d.to_json() for name, d in fast.decisions.items()}
-        assert got == ref["decisions"], (text, facts)
+        oracle = reference(doc, fast.facts)
+        ref = oracle.evaluate()
+        assert fast.applicable is oracle.applicable(), text
+        assert _fast_view(fast)["decisions"] == ref["decisions"], (text, facts)
         # every node, recorded without short-circuit, as the reference sees it
         assert slow.condition_values == {k: ref["values"][k] for k in sorted(ref["values"])}, text
         assert slow.rule_values == ref["rule_values"]
