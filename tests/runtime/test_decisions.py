@@ -76,8 +76,108 @@ def test_scope_unknown_needs_scope_inputs_only_when_decided_inside(build):
 
 
 def test_scope_unknown_adds_rule_needs_when_undecided_inside_too(build):
-    r = build(SEED).evaluate({**CALM, "upper back pain": None, "duration": "7 weeks", "ESR": None})
+    r = build(SEED).evaluate({**CALM, "upper back pain": None, "duration": "2 weeks", "ESR": None})
     assert r.decisions["imaging"].needs == ["upper back pain", "ESR"]
+
+
+def test_scope_unknown_needs_only_the_scope_when_inside_is_decided_whatever_esr(build):
+    # inside the scope imaging is MRI whatever ESR is: only the scope is open
+    r = build(SEED).evaluate({**CALM, "upper back pain": None, "duration": "7 weeks", "ESR": None})
+    assert r.decisions["imaging"].needs == ["upper back pain"]
+
+
+# --- deciding over every completion (LANGUAGE.md, Missing data) -------------------
+
+
+def test_persistent_pain_is_mri_whatever_esr_is(build):
+    # `late` (no red flags) and `flags` (red flags) both choose MRI at 7 weeks
+    r = build(SEED).evaluate({**CALM, "duration": "7 weeks", "ESR": None}, explain=True)
+    d = r.decisions["imaging"]
+    assert (d.status, d.value, d.fired, d.needs) == ("decided", "MRI", [], [])
+    assert d.regardless == ("ESR",)
+    assert "imaging: MRI, whatever ESR is" in r.explain_text()
+
+
+def test_acute_pain_with_unknown_esr_says_which_values_lead_where(build):
+    r = build(SEED).evaluate({**CALM, "duration": "2 weeks", "ESR": None}, explain=True)
+    d = r.decisions["imaging"]
+    assert [(p.value, p.when) for p in d.possible] == [
+        ("no imaging", ("ESR at most 20 mm/h",)),
+        ("MRI", ("ESR more than 20 mm/h",)),
+    ]
+    assert "no imaging if ESR at most 20 mm/h" in r.explain_text()
+    assert d.to_json()["possible"][1] == {"status": "decided", "value": "MRI", "when": ["ESR more than 20 mm/h"]}
+
+
+def test_every_red_flag_unknown_at_seven_weeks_needs_nothing(build):
+    r = build(SEED).evaluate({"upper back pain": True, "duration": "7 weeks"})
+    assert (r.decisions["imaging"].status, r.needs) == ("decided", [])
+
+
+def test_an_unknown_rule_that_is_yes_in_every_completion_decides(build):
+    text = """
+    ruleset "t"
+    input n: number from 0 to 10
+    decision d: one of [x, y]
+    rule both sides: IF n > 3 OR n <= 3 THEN x
+    rule never: IF n > 5 AND n < 4 THEN y
+    """
+    d = build(text).evaluate({}).decisions["d"]
+    assert (d.status, d.value, d.needs) == ("decided", "x", [])
+
+
+def test_needs_only_inputs_that_change_the_result_alone(build):
+    text = """
+    ruleset "t"
+    input a: yes/no
+    input b: yes/no
+    input c: yes/no
+    decision d: one of [x, y]
+    rule r1: IF a AND b THEN x
+    rule r2: IF NOT (a AND b) THEN y
+    rule r3: IF c AND NOT c THEN x
+    """
+    d = build(text).evaluate({}).decisions["d"]
+    assert (d.status, d.needs) == ("undecided", ["a", "b"])  # c never matters
+
+
+def test_banded_score_items_on_one_input_are_decided_together(build):
+    # age unknown: the items 65-74 and >= 75 cannot both count, so the score
+    # is 0, 1 or 2 and never 3: `score >= 3` is no in every completion
+    text = """
+    ruleset "t"
+    input age: number in years from 0 to 120
+    input confusion: yes/no
+    define risk: score of [age between 65 and 74 years: 1, age >= 75 years: 2, confusion: 1]
+    decision admit: one of [yes, no]
+    rule high: IF risk >= 4 THEN yes
+    rule low: IF risk < 4 THEN no
+    """
+    d = build(text).evaluate({"confusion": True}).decisions["admit"]
+    assert (d.status, d.value, d.needs) == ("decided", "no", [])
+
+
+def test_scope_that_holds_in_every_completion_applies(build):
+    text = """
+    ruleset "t" applies when n > 3 OR n <= 3
+    input n: number from 0 to 10
+    decision d: one of [x]
+    rule r: IF n >= 0 THEN x
+    """
+    r = build(text).evaluate({})
+    assert r.applicable is True and r.decisions["d"].value == "x"
+
+
+def test_is_missing_stays_yes_in_every_completion(build):
+    text = """
+    ruleset "t"
+    input ESR: number in mm/h from 0 to 200
+    decision d: one of [x, y]
+    rule "missing or high": IF ESR is missing OR ESR > 20 mm/h THEN x
+    rule low: IF ESR is known AND ESR <= 20 mm/h THEN y
+    """
+    d = build(text).evaluate({}).decisions["d"]
+    assert (d.status, d.value, d.needs) == ("decided", "x", [])
 
 
 def test_needs_follow_only_unknown_parts_of_a_condition(build):

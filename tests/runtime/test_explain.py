@@ -72,7 +72,7 @@ def test_explain_text_for_clinicians(build):
 
 def test_explain_text_for_undecided_and_out_of_scope(build):
     rs = build(SEED)
-    text = rs.evaluate({**PATIENT, "ESR": None}).explain_text()
+    text = rs.evaluate({**PATIENT, "duration": "2 weeks", "ESR": None}).explain_text()
     assert "imaging: undecided" in text and "needs: ESR" in text
     text = rs.evaluate({**PATIENT, "upper back pain": False}).explain_text()
     assert "Does not apply to this patient: applies when upper back pain is no." in text
