@@ -27,11 +27,13 @@ from typing import NamedTuple
 from clinrules.runtime.decide import CONFLICT, NOTHING, DecisionPlan
 from clinrules.space.boxes import Box, restrict
 from clinrules.space.conditions import Conditions
-from clinrules.space.partition import dependent_dims, partition, widen
+from clinrules.space.cellindex import CellIndex
+from clinrules.space.partition import TooManyCells, dependent_dims, partition, widen
 from clinrules.space.regions import PRESENCE, build_dims
 from clinrules.space.words import Words, describe
 
 NOT_APPLICABLE = "not applicable"
+CELL_LIMIT = 20000  # cells of one decision over the whole space, indexed once
 
 
 class Cell(NamedTuple):
@@ -68,6 +70,7 @@ class Completions:
         position = {d.key: d.index for d in self.value_dims}
         self._supplied = [(d.index, position[d.key]) for d in self.presence]
         self._rule_conditions = [r.get("condition") for r in doc.get("rules", [])]
+        self._indexes: dict = {}
 
     # --- the patient as a box -------------------------------------------------
 
@@ -118,33 +121,86 @@ class Completions:
     # --- settling one decision ----------------------------------------------------
 
     def settle(self, plan: DecisionPlan, patient: Box, fired: tuple, unknown: tuple,
-               scope_varies: bool) -> Settled:
+               scope_varies: bool, explain: bool = False) -> Settled:
         """`fired`: the decision's rules yes in every completion (Kleene yes);
-        `unknown`: those Kleene left unknown, in rule order."""
-        items = []
-        if scope_varies:
-            items.append(self._item(self.doc.get("scope"), patient))
-        items += [self._item(self._rule_conditions[u], patient) for u in unknown]
-        offset = 1 if scope_varies else 0
-        conflicting: list = []  # per conflicting cell, the options in conflict
+        `unknown`: those Kleene left unknown, in rule order.
 
-        def result(flags: tuple) -> object:
-            if scope_varies and not flags[0]:
-                return NOT_APPLICABLE
-            chosen = sorted(fired + tuple(u for u, yes in zip(unknown, flags[offset:]) if yes))
-            settlement = plan.settle(tuple(chosen), ()) if chosen else plan.empty
-            if settlement.outcome == CONFLICT:
-                conflicting.append(settlement.conflicting)
-            return settlement.outcome
+        The decision's cells over the whole space are computed once and
+        indexed; the patient's results are those of the cells it meets. A
+        decision too intricate to partition whole (more than CELL_LIMIT
+        cells) is partitioned inside each patient's box instead."""
+        index = self.index(plan)
+        if index is None:
+            return self._settle_inside(plan, patient, fired, unknown, scope_varies, explain)
+        cells, conflicts = index
+        meets = cells.meeting(patient)
+        outcomes = tuple(sorted(cells.results_in(meets), key=_order))
+        needs: frozenset = frozenset()
+        if len(outcomes) > 1:
+            free = [d.index for d in self.value_dims if d.index not in patient]
+            needs = frozenset(cells.needs(meets, free))
+        in_every = frozenset()
+        if CONFLICT in outcomes:
+            sets = [conflicts[j] for j in range(len(conflicts)) if meets >> j & 1 and conflicts[j] is not None]
+            in_every = frozenset.intersection(*sets)
+        found = tuple(Cell(box, result) for box, result in cells.boxes(meets, patient)) if explain else ()
+        return Settled(outcomes, in_every, needs, found)
 
-        cells = [Cell(box, outcome) for box, outcome in partition(items, patient, self.dims, result)]
+    def index(self, plan: DecisionPlan):
+        """(CellIndex, per cell the options in conflict or None) of one
+        decision over the whole space, or None when too large."""
+        if plan.index not in self._indexes:
+            rules = tuple(r for r in sorted(plan.opts))
+            has_scope = self.doc.get("scope") is not None
+            try:
+                raw = self._partition(plan, {}, (), rules, has_scope, merge=False, limit=CELL_LIMIT)
+            except TooManyCells:
+                self._indexes[plan.index] = None
+            else:
+                cells = [(box, CONFLICT if isinstance(key, tuple) else key) for box, key in raw]
+                conflicts = [key[1] if isinstance(key, tuple) else None for _, key in raw]
+                self._indexes[plan.index] = (CellIndex(cells, self.dims), conflicts)
+        return self._indexes[plan.index]
+
+    def _settle_inside(self, plan, patient, fired, unknown, scope_varies, explain) -> Settled:
+        raw = self._partition(plan, patient, fired, unknown, scope_varies, merge=explain)
+        cells = [Cell(box, CONFLICT if isinstance(key, tuple) else key) for box, key in raw]
         outcomes = tuple(sorted({c.outcome for c in cells}, key=_order))
         needs: frozenset = frozenset()
         if len(outcomes) > 1:
             free = [d.index for d in self.value_dims if d.index not in patient]
             needs = frozenset(dependent_dims([(c.box, c.outcome) for c in cells], free, patient, self.dims))
-        in_every = frozenset.intersection(*conflicting) if conflicting else frozenset()
+        sets = [key[1] for _, key in raw if isinstance(key, tuple)]
+        in_every = frozenset.intersection(*sets) if sets else frozenset()
         return Settled(outcomes, in_every, needs, tuple(cells))
+
+    def _partition(self, plan, patient, fired, unknown, scope_varies, merge, limit=None):
+        """Cells of the patient's box (the whole space for `{}`) with their
+        results; a conflict's result is (CONFLICT, the options in conflict)."""
+        items = []
+        if scope_varies:
+            items.append(self._item(self.doc.get("scope"), patient))
+        items += [self._item(self._rule_conditions[u], patient) for u in unknown]
+        offset = 1 if scope_varies else 0
+
+        def outcome(yes: list[int], still: list[int]):
+            if scope_varies:
+                if 0 in still:
+                    return None  # the scope first: outside it nothing else counts
+                if not yes or yes[0] != 0:
+                    return NOT_APPLICABLE
+            chosen = tuple(sorted(fired + tuple(unknown[i - offset] for i in yes if i >= offset)))
+            open_rules = tuple(unknown[i - offset] for i in still)
+            settlement = plan.settle(chosen, open_rules) if (chosen or open_rules) else plan.empty
+            if not settlement.settled:
+                return None
+            if settlement.outcome == CONFLICT:
+                if open_rules:
+                    return None  # pin the open rules down: they may join the conflict everywhere
+                return (CONFLICT, settlement.conflicting)
+            return settlement.outcome
+
+        return partition(items, patient, self.dims, outcome, merge=merge, limit=limit)
 
     # --- in words -------------------------------------------------------------------
 

@@ -167,7 +167,7 @@ class CompiledRuleset:
             else:
                 if patient is None:
                     patient = self.completions.patient(facts.vector)
-                got = self.completions.settle(dp, patient, tuple(F), tuple(U), scope_varies)
+                got = self.completions.settle(dp, patient, tuple(F), tuple(U), scope_varies, explain)
                 if len(got.outcomes) == 1:
                     outcome = got.outcomes[0]
                     conflicting_set = got.conflicting

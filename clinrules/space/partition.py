@@ -45,53 +45,68 @@ def _cut(box: Box, cell: dict[int, int]) -> tuple[int, int] | None:
     return None
 
 
+class TooManyCells(Exception):
+    """The partition would exceed the cells a caller can afford."""
+
+
 def partition(items: Sequence[Item], space: Box, dims: Sequence[Dim],
-              result: Callable[[tuple[bool, ...]], Hashable]) -> list[tuple[Box, Hashable]]:
-    """The cells of `space` with the result of each: `result` receives, per
-    item, whether it is yes on the cell. Cells of equal result are merged
-    into few boxes. Boxes mention only the inputs on which they are
-    narrower than `space` (read them inside `space`)."""
+              outcome: Callable[[list[int], list[int]], Hashable | None],
+              merge: bool = True, limit: int | None = None) -> list[tuple[Box, Hashable]]:
+    """The cells of `space` with the result of each.
+
+    `outcome(yes, still)` gets the items yes on a cell and the items not yet
+    constant there, and returns the result when those cannot change it
+    (None otherwise: the cell is split further). With `still` empty it must
+    return a result. Stopping as soon as the result is settled keeps the
+    cells few: a rule whose option is already chosen by another need not be
+    pinned down. With `merge`, cells of equal result are merged into few
+    boxes (for explanations). Boxes mention only the inputs on which they
+    are narrower than `space` (read them inside `space`). More than `limit`
+    cells raises TooManyCells."""
     split_dims = sorted({d for yes, no in items for part in (yes, no) for box in part for d in box})
     root = {d: space.get(d, dims[d].full) for d in split_dims}
     cells: dict[Hashable, list[Box]] = {}
-    n = len(items)
+    count = 0
     stack = [(root, [(i, yes, no) for i, (yes, no) in enumerate(items)], ())]
     while stack:
         cell, open_items, settled = stack.pop()
         still = []
-        decided = dict(settled)
-        cut = None
+        yes_now = list(settled)
         for i, yes, no in open_items:
             yes_meets = [b for b in yes if _meets(b, cell)]
             if not yes_meets:
-                decided[i] = False
                 continue
             no_meets = [b for b in no if _meets(b, cell)]
             if not no_meets:
-                decided[i] = True
+                yes_now.append(i)
                 continue
             still.append((i, yes_meets, no_meets))
-            if cut is None:
-                for box in yes_meets + no_meets:
-                    cut = _cut(box, cell)
-                    if cut is not None:
-                        break
-        if not still:
-            key = result(tuple(decided[i] for i in range(n)))
+        key = outcome(sorted(yes_now), [i for i, _, _ in still])
+        if key is not None:
             box = {d: m for d, m in cell.items() if m != root[d]}
             cells.setdefault(key, []).append(box)
+            count += 1
+            if limit is not None and count > limit:
+                raise TooManyCells(limit)
             continue
+        if not still:  # unreachable: `outcome` must settle a cell with nothing open
+            raise RuntimeError("no result for a cell on which every rule is settled")
+        cut = None
+        for box in still[0][1] + still[0][2]:
+            cut = _cut(box, cell)
+            if cut is not None:
+                break
         if cut is None:  # unreachable: a rule yes and no on the same point
             raise RuntimeError("a condition's yes and no regions overlap")
         d, inside = cut
-        settled_now = tuple(decided.items())
+        settled_now = tuple(yes_now)
         for part in (cell[d] & ~inside, inside):
             sub = dict(cell)
             sub[d] = part
             stack.append((sub, still, settled_now))
     out = []
     for key, boxes in cells.items():
-        for box in merge_boxes(boxes, _Within(dims, space)):
+        for box in (merge_boxes(boxes, _Within(dims, space)) if merge else boxes):
             out.append((box, key))
     return out
 
