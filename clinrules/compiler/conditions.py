@@ -188,7 +188,8 @@ class Lowering:
         info = self.comp.inputs.get(subject.key)
         if info is not None:
             if info.type in ("number", "quantity"):
-                return "input", values.Measure(info.display, info.type, info.unit, info.decl.type.unit)
+                return "input", values.Measure(
+                    info.display, info.type, info.unit, info.decl.type.unit, info.molar_mass)
             hint = f"use `{spell(info.display)}` or `no {spell(info.display)}`" if info.type == "yes/no" \
                 else f"write `{spell(info.display)} is {spell(next(iter(info.options.values())).text, 'option')}`"
             self.comp.error(

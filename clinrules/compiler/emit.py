@@ -51,7 +51,10 @@ def base_name(path: str) -> str:
 
 
 def _unit_table(comp: Compilation) -> dict:
-    used = sorted({i.unit.dimension for i in comp.inputs.values() if i.unit is not None})
+    used = {i.unit.dimension for i in comp.inputs.values() if i.unit is not None}
+    # An input with a molar mass also reads the other concentration family.
+    used |= {units.molar_partner(i.unit.dimension) for i in comp.inputs.values() if i.molar_mass is not None}
+    used = sorted(used)
     table = {}
     for name in used:
         table[name] = {
@@ -68,7 +71,7 @@ def _input(comp: Compilation, key: str) -> dict:
     info = comp.inputs[key]
     decl = info.decl
     has_range = info.low is not None or info.high is not None
-    return {
+    out = {
         "name": decl.name.text,
         "key": key,
         "type": info.type,
@@ -81,6 +84,9 @@ def _input(comp: Compilation, key: str) -> dict:
         "at": decl.loc.as_dict(),
         "suppressions": suppressions(decl.suppressions),
     }
+    if info.molar_mass is not None:  # only when declared: older documents stay byte-identical
+        out["molar_mass"] = exact_str(info.molar_mass)
+    return out
 
 
 def _opt(value: Fraction | None) -> str | None:

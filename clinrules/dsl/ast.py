@@ -170,6 +170,7 @@ class InputType:
     low: Value | None  # `from A to B`
     high: Value | None
     loc: Location
+    molar_mass: Value | None = None  # `, molar mass 180.16 g/mol`
 
 
 @dataclass(frozen=True)

@@ -64,6 +64,7 @@ _KEYWORDS = {
     "OF": "of", "ANY": "any", "ALL": "all", "NONE": "none", "WITH": "with",
     "PRIORITY": "priority", "FIRST": "first", "MATCH": "match", "NUMBER_KW": "number",
     "IN": "in", "FROM": "from", "TO": "to", "SCORE": "score", "YESNO": "yes/no",
+    "MOLAR": "molar", "MASS": "mass",
 }
 
 # Spellings an editor would recognise as units (for "a quantity needs a number").
