@@ -71,7 +71,7 @@ def _input(comp: Compilation, key: str) -> dict:
     info = comp.inputs[key]
     decl = info.decl
     has_range = info.low is not None or info.high is not None
-    out = {
+    return {
         "name": decl.name.text,
         "key": key,
         "type": info.type,
@@ -83,10 +83,8 @@ def _input(comp: Compilation, key: str) -> dict:
         "codes": codes_of(comp, "input", key),
         "at": decl.loc.as_dict(),
         "suppressions": suppressions(decl.suppressions),
+        "molar_mass": _opt(info.molar_mass),
     }
-    if info.molar_mass is not None:  # only when declared: older documents stay byte-identical
-        out["molar_mass"] = exact_str(info.molar_mass)
-    return out
 
 
 def _opt(value: Fraction | None) -> str | None:
