@@ -14,8 +14,10 @@ next one, and statements never depend on each other's syntax. A broken
 header is replaced by a minimal one of the same length so the rest can
 still be read.
 
-Only a file with errors pays for this (one parse per error, at most
-`MAX_ERRORS`); a clean file is parsed exactly once, by `parse`.
+Each new parse also blanks everything already read, so it starts where the
+previous one stopped: a file with errors costs about one parse in all, plus
+a regular-expression pass per error (at most `MAX_ERRORS`). A clean file is
+parsed exactly once, by `parse`.
 """
 
 from __future__ import annotations
@@ -70,11 +72,12 @@ def _collect(text: str, path: str, first: list[Diagnostic]) -> list[Diagnostic]:
     source = text[1:] if text.startswith("\ufeff") else text
     source = source.replace("\r\n", "\n").replace("\r", "\n")
     lines = source.split("\n")
+    starts = _Starts(source)
     while len(found) < MAX_ERRORS:
         last = found[-1]
         if last.code not in _RECOVERABLE or last.location is None:
             break
-        blanked = _blank_broken_statement(source, last)
+        blanked = _blank_broken_statement(source, last, starts)
         if blanked is None or blanked == source:
             break
         source = blanked
@@ -89,6 +92,29 @@ def _collect(text: str, path: str, first: list[Diagnostic]) -> list[Diagnostic]:
     return found[:MAX_ERRORS]
 
 
+class _Starts:
+    """Where statements start, found once in the file as written (blanking
+    only ever removes whole statements, so later starts stay where they are)."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.done = 0  # everything before this, but the header, is blanked
+        self._found: dict[bool, list[int]] = {}
+        self._lines = [0] + [m.end() for m in re.finditer("\n", source)]
+
+    def offset(self, line: int, column: int) -> int:
+        """The text offset of a 1-based line and column."""
+        if line > len(self._lines):
+            return len(self.source)
+        return min(self._lines[line - 1] + column - 1, len(self.source))
+
+    def get(self, one_line_strings: bool) -> list[int]:
+        if one_line_strings not in self._found:
+            self._found[one_line_strings] = _starts(self.source, one_line_strings)
+        found = self._found[one_line_strings]
+        return found[:1] + [s for s in found[1:] if s >= self.done]
+
+
 def _key(d: Diagnostic) -> tuple[int, int]:
     return d.location.line, d.location.column
 
@@ -99,16 +125,6 @@ def _with_line(d: Diagnostic, lines: list[str]) -> Diagnostic:
     if loc is None or not 0 < loc.line <= len(lines) or d.source_line is None:
         return d
     return Diagnostic(d.code, d.message, file=d.file, location=loc, hint=d.hint, source_line=lines[loc.line - 1])
-
-
-def _offset(source: str, line: int, column: int) -> int:
-    pos = 0
-    for _ in range(line - 1):
-        nxt = source.find("\n", pos)
-        if nxt < 0:
-            return len(source)
-        pos = nxt + 1
-    return min(pos + column - 1, len(source))
 
 
 def _starts(source: str, one_line_strings: bool) -> list[int]:
@@ -128,11 +144,11 @@ def _blank(source: str, start: int, end: int, replacement: str = "") -> str:
     return source[:start] + middle + source[end:]
 
 
-def _blank_broken_statement(source: str, d: Diagnostic) -> str | None:
+def _blank_broken_statement(source: str, d: Diagnostic, known: _Starts) -> str | None:
     """`source` with the statement holding `d` blanked out, or None when the
     rest of the file cannot be read (the header itself is beyond repair)."""
-    at = _offset(source, d.location.line, d.location.column)
-    starts = _starts(source, one_line_strings=d.code == "unterminated-string")
+    at = known.offset(d.location.line, d.location.column)
+    starts = known.get(one_line_strings=d.code == "unterminated-string")
     if not starts:
         return None
     if d.code == "duplicate-header":  # the second `ruleset` line is the broken statement
@@ -149,5 +165,10 @@ def _blank_broken_statement(source: str, d: Diagnostic) -> str | None:
     if begin == starts[0]:  # the header: keep one so the statements can still be read
         if end - begin < len(_MINIMAL_HEADER) or "\n" in source[begin:begin + len(_MINIMAL_HEADER)]:
             return None
+        known.done = end
         return _blank(source, begin, end, _MINIMAL_HEADER)
-    return _blank(source, begin, end)
+    known.done = end
+    # Everything between the header and the broken statement has been read
+    # without error: blank it too, so the next parse starts where this one
+    # stopped (a run of blanks is one token) and k errors cost one parse.
+    return _blank(source, starts[1] if len(starts) > 1 else begin, end)
