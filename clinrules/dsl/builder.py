@@ -301,6 +301,9 @@ class AstBuilder(Transformer):
     def is_known(self, c):
         return ast.Presence(c[0], True, span(c[0].loc, c[-1]))
 
+    def first_known(self, c):
+        return ast.FirstKnown(tuple(c[4]), span(c[0], c[-1]))
+
     def group(self, c):
         return ast.Group(c[1], span(c[0], c[2]))
 
