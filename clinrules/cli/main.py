@@ -26,6 +26,7 @@ COMMANDS: dict[str, str] = {
     "coverage": "clinrules.cli.coverage:coverage_command",
     "build": "clinrules.cli.build:build_command",
     "fmt": "clinrules.cli.fmt:fmt_command",
+    "units": "clinrules.cli.units:units_command",
 }
 
 

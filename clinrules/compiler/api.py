@@ -95,7 +95,7 @@ def _compile(text: str, path: str, raw: bytes | None) -> dict:
 
 
 def _compile_stages(text: str, path: str, raw: bytes | None) -> dict:
-    comp = Compilation(dsl.parse(text, path), path)
+    comp = Compilation(dsl.parse_all(text, path), path)
     for _name, stage in STAGES:
         stage(comp)
     if comp.diagnostics:

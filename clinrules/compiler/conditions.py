@@ -9,6 +9,10 @@ would write it, so reports never need the source.
 
 from __future__ import annotations
 
+import copy
+import dataclasses
+from fractions import Fraction
+
 from clinrules.compiler import values
 from clinrules.compiler.names import closest, did_you_mean, spell
 from clinrules.compiler.numbers import bad_number_message, exact_str, parse_exact
@@ -188,7 +192,8 @@ class Lowering:
         info = self.comp.inputs.get(subject.key)
         if info is not None:
             if info.type in ("number", "quantity"):
-                return "input", values.Measure(info.display, info.type, info.unit, info.decl.type.unit)
+                return "input", values.Measure(
+                    info.display, info.type, info.unit, info.decl.type.unit, info.molar_mass)
             hint = f"use `{spell(info.display)}` or `no {spell(info.display)}`" if info.type == "yes/no" \
                 else f"write `{spell(info.display)} is {spell(next(iter(info.options.values())).text, 'option')}`"
             self.comp.error(
@@ -214,6 +219,8 @@ class Lowering:
         return None
 
     def _compare(self, cond: ast.Compare) -> dict:
+        if isinstance(cond.subject, ast.FirstKnown):
+            return self._first_known(cond)
         written = values.written(cond.value)
         op_text = WORD_OPS.get(cond.op, cond.op) if cond.words else cond.op
         text = f"{spell(self._display(cond.subject))} {op_text} {written}"
@@ -230,6 +237,8 @@ class Lowering:
         return out
 
     def _between(self, cond: ast.Between) -> dict:
+        if isinstance(cond.subject, ast.FirstKnown):
+            return self._first_known(cond)
         low_w, high_w = values.written(cond.low), values.written(cond.high)
         text = f"{spell(self._display(cond.subject))} between {low_w} and {high_w}"
         out = {"op": "between", "written_low": low_w, "written_high": high_w, "text": text,
@@ -255,6 +264,104 @@ class Lowering:
                 )
             out["low"], out["high"] = exact_str(low), exact_str(high)
         return out
+
+    # --- first known of [A, B, ...] ---------------------------------------------------
+
+    def _first_known(self, cond) -> dict:
+        """`first known of [A, B] > V`, lowered to existing ops (no new IR):
+
+            (A is known AND A > V)
+            OR (A is missing AND B is known AND B > V)
+            OR (A is missing AND B is missing AND (A > V OR B > V))
+
+        Each alternative's threshold is converted into its own unit (through
+        its own molar mass). The last branch keeps the result unknown while
+        every alternative is missing, and makes each of them needed, so a
+        patient is asked for any one of the tests rather than for the last.
+        """
+        names = cond.subject.names
+        at = cond.loc.as_dict()
+        written = f"first known of [{', '.join(spell(self._display(n)) for n in names)}]"
+        seen: set[str] = set()
+        for name in names:
+            if name.key in seen:
+                self.comp.error("duplicate-name", f"`{name.text}` is listed twice in `first known of [...]`",
+                                name.loc, hint="list each input once, the preferred one first")
+            seen.add(name.key)
+        if len(names) < 2:
+            self.comp.error("bad-first-known", "`first known of [...]` needs at least two inputs", cond.loc,
+                            hint=f"compare `{names[0].text}` directly")
+        comparisons = []
+        for name in names:
+            info = self.comp.inputs.get(name.key)
+            if info is None and self.comp.symbol(name.key, "definition") is not None:
+                self.comp.error("not-an-input", f"`{self._display(name)}` is a definition; `first known of` "
+                                "lists inputs", name.loc, hint="list the inputs a lab reports, e.g. `[urea, BUN]`")
+                comparisons.append({"op": "compare", "input": name.key, "cmp": ">", "value": "0",
+                                    "written": "0", "text": name.text, "at": at})
+                continue
+            one = dataclasses.replace(cond, subject=name)
+            node = self._compare(one) if isinstance(one, ast.Compare) else self._between(one)
+            node["at"] = name.loc.as_dict()
+            comparisons.append(node)
+            if info is not None:
+                self._check_both_ways(one, node, info)
+
+        def presence(name: ast.Name, known: bool) -> dict:
+            word = "known" if known else "missing"
+            return {"op": "known", "input": name.key, "known": known,
+                    "text": f"{spell(self._display(name))} is {word}", "at": name.loc.as_dict()}
+
+        def conj(args: list[dict]) -> dict:
+            return {"op": "and", "form": "and", "grouped": True, "args": args, "at": at,
+                    "text": " AND ".join(_wrap(a, "and") for a in args)}
+
+        branches = []
+        for i, name in enumerate(names):
+            before = [presence(n, False) for n in names[:i]]
+            branches.append(conj(before + [presence(name, True), comparisons[i]]))
+        copies = [copy.deepcopy(c) for c in comparisons]
+        anyone = {"op": "or", "form": "or", "grouped": True, "args": copies, "at": at,
+                  "text": " OR ".join(_wrap(a, "or") for a in copies)}
+        branches.append(conj([presence(n, False) for n in names] + [anyone]))
+        tail = comparisons[0]["text"].split(" ", 1)
+        text = comparisons[0]["text"]
+        shown = spell(self._display(names[0]))
+        if text.startswith(shown):
+            text = written + text[len(shown):]
+        elif len(tail) == 2:
+            text = f"{written} {tail[1]}"
+        return {"op": "or", "form": "or", "grouped": True, "args": branches, "text": text}
+
+    def _check_both_ways(self, cond, node: dict, info: InputInfo) -> None:
+        """Each alternative's comparison must be able to come out yes and no
+        inside its range: otherwise, with every alternative missing, the
+        others could not stand for it (and the comparison says nothing)."""
+        low, high = info.low, info.high
+        if node.get("op") == "compare":
+            v, cmp = Fraction(node["value"]), node["cmp"]
+            always = {
+                ">": low is not None and low > v, ">=": low is not None and low >= v,
+                "<": high is not None and high < v, "<=": high is not None and high <= v,
+                "=": low == high == v, "!=": (low is not None and v < low) or (high is not None and v > high),
+            }[cmp]
+            never = {
+                ">": high is not None and high <= v, ">=": high is not None and high < v,
+                "<": low is not None and low >= v, "<=": low is not None and low > v,
+                "=": (low is not None and v < low) or (high is not None and v > high), "!=": low == high == v,
+            }[cmp]
+        else:
+            lo, hi = Fraction(node["low"]), Fraction(node["high"])
+            always = low is not None and high is not None and low >= lo and high <= hi
+            never = (high is not None and high < lo) or (low is not None and low > hi)
+        if always or never:
+            self.comp.error(
+                "first-known-constant",
+                f"`{node['text']}` is {'always' if always else 'never'} true within the range of "
+                f"`{info.display}`; `first known of` needs each comparison to be able to go either way",
+                cond.subject.loc,
+                hint=f"widen the range of `{info.display}` or remove it from the list",
+            )
 
     # --- options and presence ------------------------------------------------------
 

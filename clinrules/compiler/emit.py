@@ -51,7 +51,10 @@ def base_name(path: str) -> str:
 
 
 def _unit_table(comp: Compilation) -> dict:
-    used = sorted({i.unit.dimension for i in comp.inputs.values() if i.unit is not None})
+    used = {i.unit.dimension for i in comp.inputs.values() if i.unit is not None}
+    # An input with a molar mass also reads the other concentration family.
+    used |= {units.molar_partner(i.unit.dimension) for i in comp.inputs.values() if i.molar_mass is not None}
+    used = sorted(used)
     table = {}
     for name in used:
         table[name] = {
@@ -80,6 +83,7 @@ def _input(comp: Compilation, key: str) -> dict:
         "codes": codes_of(comp, "input", key),
         "at": decl.loc.as_dict(),
         "suppressions": suppressions(decl.suppressions),
+        "molar_mass": _opt(info.molar_mass),
     }
 
 

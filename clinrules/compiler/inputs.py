@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import re
 
+from fractions import Fraction
+
 from clinrules.compiler import units, values
+from clinrules.compiler.numbers import bad_number_message, parse_exact
 from clinrules.compiler.state import Compilation, InputInfo
 from clinrules.dsl import ast
 
@@ -36,6 +39,7 @@ def _resolve(comp: Compilation, stmt: ast.Input) -> InputInfo:
     if kind == "one of":
         for option in t.options:
             options.setdefault(option.key, option)
+    molar_mass = _molar_mass(comp, stmt, kind, unit) if t.molar_mass is not None else None
     low = high = None
     if t.low is not None or t.high is not None:
         if kind in ("yes/no", "one of"):
@@ -46,7 +50,7 @@ def _resolve(comp: Compilation, stmt: ast.Input) -> InputInfo:
                 hint="remove `from ... to ...`",
             )
         else:
-            measure = values.Measure(stmt.name.text, kind, unit, t.unit)
+            measure = values.Measure(stmt.name.text, kind, unit, t.unit, molar_mass)
             if t.low is not None:
                 low = values.resolve(comp, t.low, measure, unit_text=t.unit)
             if t.high is not None:
@@ -60,4 +64,45 @@ def _resolve(comp: Compilation, stmt: ast.Input) -> InputInfo:
                     hint="write the smaller value first: `from A to B` with A <= B",
                 )
                 low = high = None
-    return InputInfo(stmt, kind, unit, options, low, high)
+    return InputInfo(stmt, kind, unit, options, low, high, molar_mass)
+
+
+def _molar_mass(comp: Compilation, stmt: ast.Input, kind: str, unit: units.Unit | None) -> Fraction | None:
+    """The declared molar mass in g/mol, or None after reporting why it cannot be used.
+
+    Only a mass or a substance concentration converts through a molar mass;
+    on anything else the declaration would be silently meaningless.
+    """
+    value = stmt.type.molar_mass
+    name = stmt.name.text
+    if kind != "quantity" or (unit is not None and unit.dimension not in units.MOLAR_DIMENSIONS):
+        what = f"measured in {stmt.type.unit}" if kind == "quantity" else _KIND_WORDS.get(kind, "a plain number")
+        comp.error(
+            "bad-molar-mass",
+            f"`{name}` is {what}; a molar mass only applies to a mass or substance concentration "
+            "(such as mg/dL or mmol/L)",
+            value.loc,
+            hint="remove `, molar mass ...`, or declare the input as `number in mmol/L`",
+        )
+        return None
+    try:
+        number = parse_exact(value.number)
+    except ValueError:
+        comp.error("bad-number", bad_number_message(value.number), value.loc,
+                   hint="write the molar mass as a decimal number, e.g. `180.16 g/mol`")
+        return None
+    if value.unit is None or "".join(value.unit.split()).casefold() != units.MOLAR_MASS_UNIT.casefold():
+        shown = values.written(value)
+        comp.error(
+            "bad-molar-mass",
+            f"the molar mass of `{name}` must be given in g/mol, e.g. `molar mass {value.number} g/mol`; "
+            f"got `{shown}`",
+            value.loc,
+            hint=f"write `molar mass {value.number} g/mol`",
+        )
+        return None
+    if number <= 0:
+        comp.error("bad-molar-mass", f"the molar mass of `{name}` must be more than 0 g/mol, not `{value.number}`",
+                   value.loc, hint="write the substance's molar mass, e.g. `180.16 g/mol` for glucose")
+        return None
+    return number

@@ -27,6 +27,7 @@ class InputInfo:
     options: dict[str, ast.Name]  # key -> declaration, for "one of"
     low: Fraction | None
     high: Fraction | None
+    molar_mass: Fraction | None = None  # g/mol, for a mass or substance concentration
 
     @property
     def key(self) -> str:

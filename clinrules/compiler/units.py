@@ -230,3 +230,31 @@ def convert(value: Fraction, source: Unit, target: Unit) -> Fraction:
     if source is target:
         return value
     return target.from_base(source.to_base(value))
+
+
+# --- molar mass: between mass and substance concentrations ------------------------
+
+# UCUM converts grams to moles only through a substance's molar mass: an input
+# that declares one (`molar mass 180.16 g/mol`) reads mg/dL and mmol/L alike.
+MOLAR_MASS_UNIT = "g/mol"
+MOLAR_DIMENSIONS = frozenset({"mass concentration", "substance concentration"})
+
+
+def molar_partner(dimension: str) -> str | None:
+    """The dimension a molar mass converts `dimension` to and from, or None."""
+    if dimension not in MOLAR_DIMENSIONS:
+        return None
+    return next(iter(MOLAR_DIMENSIONS - {dimension}))
+
+
+def convert_molar(value: Fraction, source: Unit, target: Unit, molar_mass: Fraction | None) -> Fraction | None:
+    """`value` in `source` expressed exactly in `target`, through `molar_mass`
+    (g/mol) when one is a mass and the other a substance concentration; None
+    when the two cannot be converted."""
+    if source.dimension == target.dimension:
+        return convert(value, source, target)
+    if molar_mass is None or {source.dimension, target.dimension} != MOLAR_DIMENSIONS:
+        return None
+    base = source.to_base(value)  # g/L or mol/L
+    base = base / molar_mass if source.dimension == "mass concentration" else base * molar_mass
+    return target.from_base(base)

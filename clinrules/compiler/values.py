@@ -30,6 +30,7 @@ class Measure:
     kind: str  # "quantity" | "number" | "score"
     unit: units.Unit | None = None  # quantity only; None when its unit is unknown
     unit_written: str | None = None
+    molar_mass: Fraction | None = None  # g/mol: mass and substance concentrations convert
 
 
 def written(value: ast.Value) -> str:
@@ -83,6 +84,9 @@ def resolve(comp: Compilation, value: ast.Value, measure: Measure, unit_text: st
     if measure.unit is None:  # the subject's own unit was unknown: already reported
         return None
     if unit.dimension != measure.unit.dimension:
+        converted = units.convert_molar(number, unit, measure.unit, measure.molar_mass)
+        if converted is not None:
+            return converted
         shown = written(value) if value.unit is not None else f"{value.number} {unit_text}"
         comp.error(
             "unit-mismatch",
@@ -101,6 +105,11 @@ def mismatch_hint(expected: units.Unit, got: units.Unit, number: str, unit_writt
         return (
             "clinrules does not convert between mmHg and pascals (UCUM and the conventional "
             f"definition of mmHg differ); write the value in {unit_written}"
+        )
+    if {expected.dimension, got.dimension} == units.MOLAR_DIMENSIONS:
+        return (
+            f"write it in {unit_written}, or declare the substance's molar mass on the input so "
+            f"{got.code} converts exactly: `number in {unit_written}, molar mass 180.16 g/mol` (glucose)"
         )
     return f"write it in {unit_written} or another unit of the same kind, e.g. `{number} {unit_written}`"
 

@@ -82,10 +82,19 @@ class Group:
 
 
 @dataclass(frozen=True)
+class FirstKnown:
+    """`first known of [urea, BUN]`: the first of these inputs that is known,
+    as the subject of a comparison (`first known of [urea, BUN] > 7 mmol/L`)."""
+
+    names: tuple[Name, ...]
+    loc: Location
+
+
+@dataclass(frozen=True)
 class Compare:
     """`NAME > V` and the word forms (`is at least V` is op ">=")."""
 
-    subject: Name
+    subject: "Name | FirstKnown"
     op: str  # one of ">", ">=", "<", "<=", "=", "!="
     value: Value
     words: bool  # written as `is at least` etc.
@@ -96,7 +105,7 @@ class Compare:
 class Between:
     """`NAME between V and W`, inclusive on both ends."""
 
-    subject: Name
+    subject: "Name | FirstKnown"
     low: Value
     high: Value
     loc: Location
@@ -170,6 +179,7 @@ class InputType:
     low: Value | None  # `from A to B`
     high: Value | None
     loc: Location
+    molar_mass: Value | None = None  # `, molar mass 180.16 g/mol`
 
 
 @dataclass(frozen=True)

@@ -118,11 +118,15 @@ class AstBuilder(Transformer):
 
     def input(self, c):
         kind, unit, options, first, last = c[3]
-        low = high = None
-        if len(c) == 5:
-            low, high = c[4]
-            last = high.loc
-        itype = ast.InputType(kind, unit, options, low, high, span(first, last))
+        low = high = molar_mass = None
+        for part in c[4:]:
+            if isinstance(part, ast.Value):  # `, molar mass M g/mol`
+                molar_mass = part
+                last = part.loc
+            else:
+                low, high = part
+                last = high.loc
+        itype = ast.InputType(kind, unit, options, low, high, span(first, last), molar_mass)
         return ast.Input(c[1], itype, span(c[0], last))
 
     def type_yesno(self, c):
@@ -139,6 +143,9 @@ class AstBuilder(Transformer):
 
     def input_range(self, c):
         return c[1], c[3]
+
+    def input_molar_mass(self, c):
+        return c[3]
 
     def define(self, c):
         return ast.Define(c[1], c[3], span(c[0], c[3].loc))
@@ -293,6 +300,9 @@ class AstBuilder(Transformer):
 
     def is_known(self, c):
         return ast.Presence(c[0], True, span(c[0].loc, c[-1]))
+
+    def first_known(self, c):
+        return ast.FirstKnown(tuple(c[4]), span(c[0], c[-1]))
 
     def group(self, c):
         return ast.Group(c[1], span(c[0], c[2]))

@@ -136,6 +136,12 @@ class Layout:
         raw = self.src[self.start(name):self.end(name)]
         return requote(name.text) if "\n" in raw else raw
 
+    def subject(self, subject) -> str:
+        """What a comparison compares: a name or `first known of [A, B]`."""
+        if isinstance(subject, ast.FirstKnown):
+            return f"first known of [{self.names(subject.names)}]"
+        return self.name(subject)
+
     def value(self, value: ast.Value) -> str:
         m = _NUMBER.match(self.src, self.start(value))
         number = m.group(0) if m else value.number
@@ -161,9 +167,9 @@ class Layout:
             return f"({self.flat(c.arg)})"
         if isinstance(c, ast.Compare):
             op = _WORD_OPS[c.op] if c.words and c.op in _WORD_OPS else c.op
-            return f"{self.name(c.subject)} {op} {self.value(c.value)}"
+            return f"{self.subject(c.subject)} {op} {self.value(c.value)}"
         if isinstance(c, ast.Between):
-            return f"{self.name(c.subject)} between {self.value(c.low)} and {self.value(c.high)}"
+            return f"{self.subject(c.subject)} between {self.value(c.low)} and {self.value(c.high)}"
         if isinstance(c, ast.IsOption):
             return f"{self.name(c.subject)} {self._is(c)}" + (
                 f"[{self.names(c.options)}]" if c.one_of else self.name(c.options[0]))
@@ -304,6 +310,8 @@ class Layout:
         t = s.type
         head = f"input {self.name(s.name)}: "
         tail = f" from {self.value(t.low)} to {self.value(t.high)}" if t.low is not None else ""
+        if t.molar_mass is not None:
+            tail += f", molar mass {self.value(t.molar_mass)}"
         if t.kind == "one of":
             listed = f"one of [{self.names(t.options)}]"
             close = self.close(self.end(t.options[-1]))

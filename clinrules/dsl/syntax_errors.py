@@ -44,6 +44,8 @@ _TERMINAL_WORDS = {
     "CMP": "a comparison such as `>`",
     "COLON": "`:`",
     "COMMA": "`,`",
+    "MOLAR": "`molar mass`",
+    "MOLAR_OPTION": "`, molar mass M g/mol`",
     "LSQB": "`[`",
     "RSQB": "`]`",
     "LPAR": "`(`",
@@ -64,6 +66,7 @@ _KEYWORDS = {
     "OF": "of", "ANY": "any", "ALL": "all", "NONE": "none", "WITH": "with",
     "PRIORITY": "priority", "FIRST": "first", "MATCH": "match", "NUMBER_KW": "number",
     "IN": "in", "FROM": "from", "TO": "to", "SCORE": "score", "YESNO": "yes/no",
+    "MASS": "mass",
 }
 
 # Spellings an editor would recognise as units (for "a quantity needs a number").
@@ -527,6 +530,10 @@ def _unexpected_token(exc: UnexpectedToken, source: str, path: str, lark) -> Dia
 
     label = _match_example(exc, lark)
     accepts = _accepts(exc)
+    if ctx.kind == "input" and "COMMA" in accepts and "MOLAR" not in accepts:
+        accepts.discard("COMMA")  # the comma only starts `, molar mass`, after `number in UNIT`
+        if _after_unit(prev):
+            accepts.add("MOLAR_OPTION")
     if label is not None:
         message = _TEMPLATES[label].format(name=ctx.name or "", prev=_describe_prev_raw(prev), context=ctx.label())
         if tok.type != "$END" or label not in ("title",):
@@ -574,6 +581,14 @@ def _unexpected_token(exc: UnexpectedToken, source: str, path: str, lark) -> Dia
                     f"expected {_describe_expected(accepts)} after {_describe_prev(prev)}, found {found}", hint=hint)
     return diag("syntax-error", f"expected {_describe_expected(accepts)} after {_describe_prev(prev)}, found {found}",
                 hint=_keyword_hint(tok, accepts))
+
+
+def _after_unit(prev) -> bool:
+    """Whether an input's type so far ends in a unit: `number in mmol/L [from A to B]`."""
+    if isinstance(prev, Token):
+        return prev.type == "UNIT"
+    return isinstance(prev, tuple) and len(prev) == 5 and prev[1] is not None or (
+        isinstance(prev, tuple) and len(prev) == 2 and all(isinstance(v, ast.Value) for v in prev))
 
 
 def _describe_prev_raw(prev) -> str:

@@ -18,7 +18,7 @@ from fractions import Fraction
 from clinrules.errors import Diagnostic, RulesError
 from clinrules.runtime.exact import NUMBER_RE, fmt, parse_number, to_fraction
 from clinrules.runtime.model import InputSpec
-from clinrules.runtime.units import UnitTable
+from clinrules.runtime.units import MOLAR_BASES, UnitTable, convert_molar
 
 _YES = {"yes": True, "true": True, "no": False, "false": False}
 
@@ -256,6 +256,8 @@ class FactChecker:
                 f"`{spec.name}`: `{unit_text}` is not a unit of {spec.dimension} (it is measured in "
                 f"{spec.unit_written})", hint)
             return None
+        if unit.dimension != spec.dimension and spec.molar_mass is not None and unit.dimension in MOLAR_BASES:
+            return convert_molar(number, unit, spec.unit, spec.molar_mass)
         if unit.dimension != spec.dimension:
             bad(
                 "bad-fact-dimension",

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from clinrules.errors import Diagnostic, RulesError
-from clinrules.runtime.units import UnitDef, UnitTable
+from clinrules.runtime.units import MOLAR_BASES, UnitDef, UnitTable
 
 
 @dataclass(frozen=True)
@@ -29,6 +29,7 @@ class InputSpec:
     high: Fraction | None
     options: tuple[str, ...]  # display names, for "one of"
     option_keys: tuple[str, ...]
+    molar_mass: Fraction | None = None  # g/mol: facts in the other concentration family convert
 
     def describe(self) -> str:
         """The type in words, for messages: `a number in weeks`."""
@@ -89,6 +90,7 @@ def read_inputs(doc: dict, units: UnitTable, source: str | None) -> list[InputSp
         low = _frac(rng["min"], f"input `{raw['name']}`", source) if rng and rng.get("min") is not None else None
         high = _frac(rng["max"], f"input `{raw['name']}`", source) if rng and rng.get("max") is not None else None
         options = tuple(raw.get("options") or ())
+        molar_mass = _molar_mass(raw, units, source) if raw.get("molar_mass") is not None else None
         out.append(
             InputSpec(
                 index=i,
@@ -102,9 +104,28 @@ def read_inputs(doc: dict, units: UnitTable, source: str | None) -> list[InputSp
                 high=high,
                 options=options,
                 option_keys=tuple(" ".join(o.split()).casefold() for o in options),
+                molar_mass=molar_mass,
             )
         )
     return out
+
+
+def _molar_mass(raw: dict, units: UnitTable, source: str | None) -> Fraction:
+    """A declared molar mass, checked: positive, on a mass or substance
+    concentration, with both families and their usual bases in the table."""
+    what = f"input `{raw['name']}`: molar mass"
+    value = _frac(raw["molar_mass"], what, source)
+    if value <= 0:
+        raise bad_doc(f"{what} `{raw['molar_mass']}` is not more than 0", source)
+    if raw.get("dimension") not in MOLAR_BASES or any(
+        units.bases.get(dimension) != base for dimension, base in MOLAR_BASES.items()
+    ):
+        raise bad_doc(
+            f"{what} needs a mass or substance concentration and both in the units table "
+            f"(bases {', '.join(MOLAR_BASES.values())})",
+            source,
+        )
+    return value
 
 
 def read_decisions(doc: dict) -> list[DecisionSpec]:

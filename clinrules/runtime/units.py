@@ -27,6 +27,18 @@ class UnitDef:
         return (value * self.factor + self.offset - target.offset) / target.factor
 
 
+# Grams and moles meet only through a molar mass (g/mol), between these
+# dimensions and their base units (UCUM's own rule for mass <-> substance).
+MOLAR_BASES = {"mass concentration": "g/L", "substance concentration": "mol/L"}
+
+
+def convert_molar(value: Fraction, source: UnitDef, target: UnitDef, molar_mass: Fraction) -> Fraction:
+    """`value` in a mass concentration as a substance concentration or back, exactly."""
+    base = value * source.factor + source.offset
+    base = base / molar_mass if source.dimension == "mass concentration" else base * molar_mass
+    return (base - target.offset) / target.factor
+
+
 def _fold(text: str) -> str:
     return " ".join(text.split()).casefold()
 
@@ -36,6 +48,7 @@ class UnitTable:
     case-insensitively when that leaves a single unit."""
 
     def __init__(self, units_section: dict) -> None:
+        self.bases = {dimension: units_section[dimension].get("base") for dimension in units_section}
         self.units: dict[tuple[str, str], UnitDef] = {}
         self._exact: dict[str, list[UnitDef]] = {}
         self._folded: dict[str, list[UnitDef]] = {}
