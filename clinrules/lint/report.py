@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from clinrules.errors import Diagnostic
 from clinrules.lint.findings import Finding
 from clinrules.lint.registry import CODES
 
@@ -49,7 +50,20 @@ def render_text(findings: list[tuple[Finding, str | None]]) -> str:
     return "".join(out)
 
 
-def render_sarif(findings: list[Finding]) -> dict:
+INPUT_ERROR = "input-error"  # the rule id of a file that could not be linted at all
+
+
+def input_error(diagnostic: Diagnostic) -> dict:
+    """A file that does not compile (or cannot be read) as a finding of
+    JSON output: the same keys as every finding, so a program reading
+    `findings` sees why a file has none. `code` is the diagnostic's own
+    code (`undeclared-name`), `name` says it stopped the linting."""
+    out = diagnostic.as_dict()
+    out.update({"name": INPUT_ERROR, "severity": "error", "rules": [], "witness": None})
+    return out
+
+
+def render_sarif(findings: list[Finding], diagnostics: list[Diagnostic] = ()) -> dict:
     from importlib.metadata import PackageNotFoundError, version
 
     try:
@@ -79,6 +93,26 @@ def render_sarif(findings: list[Finding]) -> dict:
             "properties": {"name": f.name, "rules": list(f.rules), "witness": f.witness},
         }
         results.append(result)
+    if diagnostics:
+        rules.append({
+            "id": INPUT_ERROR,
+            "name": INPUT_ERROR,
+            "shortDescription": {"text": "The file could not be linted: it does not compile or cannot be read."},
+            "defaultConfiguration": {"level": "error"},
+        })
+    for d in diagnostics:
+        region = {"startLine": d.location.line, "startColumn": d.location.column} if d.location else None
+        location = {"artifactLocation": {"uri": Path(d.file or "ruleset").as_posix()}}
+        if region:
+            location["region"] = region
+        results.append({
+            "ruleId": INPUT_ERROR,
+            "ruleIndex": len(rules) - 1,
+            "level": "error",
+            "message": {"text": d.message + (f" (hint: {d.hint})" if d.hint else "")},
+            "locations": [{"physicalLocation": location}],
+            "properties": {"name": INPUT_ERROR, "code": d.code},
+        })
     return {
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",
