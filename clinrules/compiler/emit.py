@@ -68,7 +68,7 @@ def _input(comp: Compilation, key: str) -> dict:
     info = comp.inputs[key]
     decl = info.decl
     has_range = info.low is not None or info.high is not None
-    return {
+    out = {
         "name": decl.name.text,
         "key": key,
         "type": info.type,
@@ -81,6 +81,9 @@ def _input(comp: Compilation, key: str) -> dict:
         "at": decl.loc.as_dict(),
         "suppressions": suppressions(decl.suppressions),
     }
+    if info.typical is not None:  # only where declared: documents without it stay as they were
+        out["typical"] = exact_str(info.typical)
+    return out
 
 
 def _opt(value: Fraction | None) -> str | None:

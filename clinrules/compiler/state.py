@@ -27,6 +27,7 @@ class InputInfo:
     options: dict[str, ast.Name]  # key -> declaration, for "one of"
     low: Fraction | None
     high: Fraction | None
+    typical: Fraction | None = None  # `typical V`, in the input's unit
 
     @property
     def key(self) -> str:

@@ -304,6 +304,8 @@ class Layout:
         t = s.type
         head = f"input {self.name(s.name)}: "
         tail = f" from {self.value(t.low)} to {self.value(t.high)}" if t.low is not None else ""
+        if s.typical is not None:
+            tail += f", typical {self.value(s.typical)}"
         if t.kind == "one of":
             listed = f"one of [{self.names(t.options)}]"
             close = self.close(self.end(t.options[-1]))

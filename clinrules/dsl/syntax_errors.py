@@ -63,7 +63,7 @@ _KEYWORDS = {
     "LESS": "less", "THAN": "than", "MISSING": "missing", "KNOWN": "known", "ONE": "one",
     "OF": "of", "ANY": "any", "ALL": "all", "NONE": "none", "WITH": "with",
     "PRIORITY": "priority", "FIRST": "first", "MATCH": "match", "NUMBER_KW": "number",
-    "IN": "in", "FROM": "from", "TO": "to", "SCORE": "score", "YESNO": "yes/no",
+    "IN": "in", "FROM": "from", "TO": "to", "TYPICAL": "typical", "SCORE": "score", "YESNO": "yes/no",
 }
 
 # Spellings an editor would recognise as units (for "a quantity needs a number").

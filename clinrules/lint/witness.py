@@ -15,7 +15,7 @@ from typing import Sequence
 from clinrules.exact import decimal_text
 from clinrules.exact import exact_str as exact_text
 from clinrules.space.boxes import Box
-from clinrules.space.regions import Dim, Region
+from clinrules.space.regions import Dim, Region, exact
 
 
 
@@ -67,16 +67,30 @@ class Words:
         region: Region = item
         if region.point:
             return self.number_value(dim, region.lo, region.written)  # type: ignore[arg-type]
-        return self.number_value(dim, region.nice())
+        return self.number_value(dim, region.nice(target(dim)))
 
     def value_text(self, dim: Dim, value: Fraction, written: str | None = None) -> str:
         shown = self.number_value(dim, value, written)
         return str(shown)
 
 
+def target(dim: Dim) -> Fraction | None:
+    """The value a witness of a number input stays near: its declared
+    `typical` value, else the middle of its declared range (None without
+    one: then the lowest short value of a region is shown)."""
+    spec = dim.input
+    if spec.get("typical") is not None:
+        return exact(str(spec["typical"]))
+    rng = spec.get("range") or {}
+    if rng.get("min") is not None and rng.get("max") is not None:
+        return (exact(str(rng["min"])) + exact(str(rng["max"]))) / 2
+    return None
+
+
 def prefer(dim: Dim, mask: int) -> int:
-    """Which value of `mask` a witness shows: no over yes, an open interval
-    (a typical value) over a boundary point, the first option."""
+    """Which value of `mask` a witness shows: no over yes, the first
+    option; for numbers an open interval over a boundary point, the one
+    whose shown value is nearest the input's typical value."""
     mask &= dim.known
     indices = list(dim.value_bits(mask))
     if not indices:
@@ -84,9 +98,13 @@ def prefer(dim: Dim, mask: int) -> int:
     if dim.type == "yes/no":
         return 1 if 1 in indices else indices[0]
     if dim.type in ("number", "quantity"):
-        for i in indices:
-            if not dim.values[i].point:
-                return i
+        open_ = [i for i in indices if not dim.values[i].point]
+        near = target(dim)
+        if open_ and near is None:
+            return open_[0]
+        choices = open_ or indices
+        if near is not None:
+            return min(choices, key=lambda i: abs(dim.values[i].nice(near) - near))
     return indices[0]
 
 

@@ -61,7 +61,7 @@ def test_conflict_exits_1_and_json_has_the_fixed_keys(tmp_path):
     assert {"code", "name", "severity", "message", "file", "line", "column", "rules", "witness"} <= set(conflict)
     assert conflict["code"] == "CR001" and conflict["severity"] == "error"
     assert conflict["rules"] == ["a", "b"] and conflict["line"] == 7 and conflict["column"] == 1
-    assert conflict["witness"] == {"duration": "1 weeks", "fever": True}
+    assert conflict["witness"] == {"duration": "5 weeks", "fever": True}
     assert conflict["file"] == str(path)
 
 

@@ -35,7 +35,8 @@ rule fever needs MRI: IF fever THEN MRI BECAUSE "y" [1]
     assert conflict.rules == ("conservative", "fever needs MRI")
     assert conflict.message == ("rules `conservative` and `fever needs MRI` can both fire for "
                                 "`imaging` with different options: `no imaging` and `MRI`")
-    assert conflict.witness == {"duration": "1 weeks", "fever": True}
+    # nearest the middle of the range (0 to 520 weeks) inside `< 6 weeks`
+    assert conflict.witness == {"duration": "5 weeks", "fever": True}
     assert conflict.line == 8
 
 
@@ -74,7 +75,7 @@ rule b: IF duration > 6 weeks THEN MRI BECAUSE "y" [1]
     gaps = lint_text(text, codes={"gap"})
     assert [g.extra["region"] for g in gaps] == ["duration less than 6 weeks, no fever",
                                                  "duration exactly 6 weeks"]
-    assert [g.witness for g in gaps] == [{"duration": "1 weeks", "fever": False},
+    assert [g.witness for g in gaps] == [{"duration": "5 weeks", "fever": False},
                                          {"duration": "6 weeks", "fever": False}]
     assert gaps[0].message.endswith("(region 1 of 2)")
     assert all(g.extra["regions_total"] == 2 for g in gaps)
