@@ -68,7 +68,7 @@ def _input(comp: Compilation, key: str) -> dict:
     info = comp.inputs[key]
     decl = info.decl
     has_range = info.low is not None or info.high is not None
-    out = {
+    return {
         "name": decl.name.text,
         "key": key,
         "type": info.type,
@@ -80,10 +80,8 @@ def _input(comp: Compilation, key: str) -> dict:
         "codes": codes_of(comp, "input", key),
         "at": decl.loc.as_dict(),
         "suppressions": suppressions(decl.suppressions),
+        "typical": _opt(info.typical),
     }
-    if info.typical is not None:  # only where declared: documents without it stay as they were
-        out["typical"] = exact_str(info.typical)
-    return out
 
 
 def _opt(value: Fraction | None) -> str | None:

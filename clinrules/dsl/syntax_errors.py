@@ -355,6 +355,8 @@ def _describe_prev(prev) -> str:
 
 def _describe_expected(accepts: set[str]) -> str:
     accepts = set(accepts)
+    if "TYPICAL" in accepts:
+        accepts.discard("COMMA")  # the comma of `, typical 16` says nothing on its own
     words: list[str] = []
     if set(_STATEMENT_KEYWORDS) <= accepts:
         accepts -= set(_STATEMENT_KEYWORDS) | {"RULESET"}
