@@ -55,8 +55,10 @@ def _load(path: Path) -> tuple[dict, str | None]:
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif"]), default="text",
               show_default=True, help="text for people, json for machines, sarif for code scanning.")
+@click.option("--verbose", is_flag=True,
+              help="Under a finding said in scores or definitions, list the regions of the inputs behind it.")
 @click.option("--explain", "explain", metavar="CODE", help="Print the documentation of a lint code (CR002 or gap).")
-def lint_command(paths: tuple[str, ...], fmt: str, explain: str | None) -> None:
+def lint_command(paths: tuple[str, ...], fmt: str, verbose: bool, explain: str | None) -> None:
     """Find conflicts, gaps, dead and masked rules and style problems.
 
     PATH may be .rules files, folders (every *.rules below) or compiled .json.
@@ -102,7 +104,7 @@ def lint_command(paths: tuple[str, ...], fmt: str, explain: str | None) -> None:
         # "0 findings" for a file that was never analysed
         write("".join(d.render() + "\n" for d in problems))
         if linted or not problems:
-            write(render_text(found))
+            write(render_text(found, verbose))
     if problems:
         raise SystemExit(EXIT_USAGE)
     raise SystemExit(EXIT_FINDINGS if any(f.severity == "error" for f in findings_only) else EXIT_CLEAN)

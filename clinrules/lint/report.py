@@ -31,7 +31,24 @@ def _witness_table(witness: dict) -> str:
     return "    witness:\n" + "\n".join(rows) + "\n"
 
 
-def render_text(findings: list[tuple[Finding, str | None]]) -> str:
+def _regions(finding: Finding, verbose: bool) -> str:
+    """The regions behind a finding said in the editor's terms: listed
+    under --verbose, else counted."""
+    regions = finding.extra.get("regions")
+    if not regions:
+        return ""
+    total = finding.extra.get("regions_total", len(regions))
+    if not verbose:
+        return f"    ({total} regions of the inputs; --verbose lists them)\n"
+    out = [f"    regions of the inputs ({total}):\n"]
+    for n, item in enumerate(regions, start=1):
+        out.append(f"      {n}. {item['region']}\n")
+    if total > len(regions):
+        out.append(f"      ... {total - len(regions)} more not listed\n")
+    return "".join(out)
+
+
+def render_text(findings: list[tuple[Finding, str | None]], verbose: bool = False) -> str:
     out = []
     counts = {"error": 0, "warning": 0, "info": 0}
     for finding, source in findings:
@@ -44,6 +61,7 @@ def render_text(findings: list[tuple[Finding, str | None]]) -> str:
             out.append(f"    {line}\n    {' ' * ((finding.column or 1) - 1)}^\n")
         if finding.witness:
             out.append(_witness_table(finding.witness))
+        out.append(_regions(finding, verbose))
     total = sum(counts.values())
     out.append(f"{_count(total, 'finding')} ({_count(counts['error'], 'error')}, "
                f"{_count(counts['warning'], 'warning')}, {counts['info']} info)\n")
