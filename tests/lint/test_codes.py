@@ -118,11 +118,14 @@ rule high: IF points >= 4 THEN high BECAUSE "x" [1]
 '''
     assert lint_text(text, codes={"gap", "conflict", "dead-rule"}) == []
     broken = text.replace("points >= 4", "points >= 5")
-    gaps = lint_text(broken, codes={"gap"})
-    # exactly four points: five regions (which four items), merged no further
-    assert [g.extra["region"] for g in gaps][-1] == "no a, b, c, d, e"
-    assert len(gaps) == 5
-    assert all(sum(v is True for v in g.witness.values()) == 4 for g in gaps)
+    (gap,) = lint_text(broken, codes={"gap"})
+    # exactly four points: five regions (which four items), said once as the score's value
+    assert gap.message == "`plan` gets no option for patients with points = 4"
+    assert gap.extra["region"] == "points = 4" and gap.extra["regions_total"] == 5
+    assert sum(v is True for v in gap.witness.values()) == 4
+    regions = gap.extra["regions"]
+    assert [r["region"] for r in regions][-1] == "no a, b, c, d, e"
+    assert all(sum(v is True for v in r["witness"].values()) == 4 for r in regions)
 
 
 def test_dead_rule_contradictory_bounds():
