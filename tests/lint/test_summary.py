@@ -108,3 +108,43 @@ def test_text_counts_the_regions_and_verbose_lists_them(tmp_path):
     (gap,) = [f for f in data["findings"] if f["name"] == "gap"]
     assert gap["regions_total"] == 16 and len(gap["regions"]) == 16
     assert set(gap["regions"][0]) == {"region", "witness"}
+
+
+CONFORMANCE = __import__("pathlib").Path(__file__).parents[1] / "conformance"
+
+
+def test_the_editors_curb65_without_its_score_3_rule():
+    """The issue's scenario on the conformance ruleset: one gap in the
+    score's words, a witness with values a clinician recognises."""
+    text = (CONFORMANCE / "rulesets" / "curb-65.rules").read_text(encoding="utf-8")
+    start = text.index("rule severe:")
+    text = text[:start] + text[text.index("rule very severe:"):]
+    (gap,) = lint_text(text, codes={"gap"})
+    assert gap.message == "`site of care` gets no option for patients with CURB-65 = 3"
+    assert gap.witness == {"new confusion": True, "urea": "30 mg/dL", "respiratory rate": "16 /min",
+                           "systolic blood pressure": "89 mmHg", "diastolic blood pressure": "75 mmHg",
+                           "age": "66 years"}
+    doc = compile_rules(text)
+    ruleset = runtime.load(doc)
+    for item in gap.extra["regions"]:
+        got = ruleset.evaluate(item["witness"]).decisions["site of care"]
+        assert got.status == "undecided" and list(got.needs) == [], item
+
+
+def test_suggested_cases_use_typical_values(tmp_path):
+    import yaml
+
+    from clinrules.testing.coverage import coverage_of_paths
+    from clinrules.testing.suggest import suggest
+
+    fixture = yaml.safe_load((CONFORMANCE / "fixtures" / "curb-65.yaml").read_text(encoding="utf-8"))
+    fixture["ruleset"] = str(CONFORMANCE / "rulesets" / "curb-65.rules")
+    fixture["cases"] = fixture["cases"][:1]
+    (tmp_path / "c.yaml").write_text(yaml.safe_dump(fixture), encoding="utf-8")
+    rc = coverage_of_paths([tmp_path / "c.yaml"]).rulesets[0]
+    made, unmade = suggest(rc, ["rules"])
+    assert not unmade and len(made) == 3
+    moderate = made[0].cases[0].given
+    assert moderate == {"new confusion": True, "urea": "30 mg/dL", "respiratory rate": "16 /min",
+                        "systolic blood pressure": "89 mmHg", "diastolic blood pressure": "75 mmHg",
+                        "age": "50 years"}
