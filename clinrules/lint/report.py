@@ -108,7 +108,8 @@ def render_sarif(findings: list[Finding], diagnostics: list[Diagnostic] = ()) ->
                 "artifactLocation": {"uri": Path(f.file or "ruleset").as_posix()},
                 "region": {"startLine": f.line or 1, "startColumn": f.column or 1},
             }}],
-            "properties": {"name": f.name, "rules": list(f.rules), "witness": f.witness},
+            "properties": {"name": f.name, "rules": list(f.rules), "witness": f.witness,
+                           **{k: f.extra[k] for k in ("region", "regions") if k in f.extra}},
         }
         results.append(result)
     if diagnostics:

@@ -279,7 +279,13 @@ def test_bad_build_settings_exit_2(project, table, words):
     assert not (project / "dist").exists()
     json_result = build("--format", "json")
     assert json_result.exit_code == 2
-    assert words in json.loads(json_result.stdout)["input_errors"][0]["message"]
+    data = json.loads(json_result.stdout)
+    assert words in data["input_errors"][0]["message"]
+    import jsonschema
+
+    from clinrules.schemas import load_schema
+
+    jsonschema.validate(data, load_schema("build-report"))
 
 
 def test_the_shipped_repository_builds_with_the_default_policy(tmp_path):

@@ -108,6 +108,10 @@ def test_text_counts_the_regions_and_verbose_lists_them(tmp_path):
     (gap,) = [f for f in data["findings"] if f["name"] == "gap"]
     assert gap["regions_total"] == 16 and len(gap["regions"]) == 16
     assert set(gap["regions"][0]) == {"region", "witness"}
+    sarif = json.loads(CliRunner().invoke(cli, ["lint", "--format", "sarif", str(path)]).output)
+    (result,) = [r for r in sarif["runs"][0]["results"] if r["ruleId"] == "CR002"]
+    assert result["message"]["text"].endswith("CURB-65 = 3")
+    assert result["properties"]["region"] == "CURB-65 = 3" and len(result["properties"]["regions"]) == 16
 
 
 CONFORMANCE = __import__("pathlib").Path(__file__).parents[1] / "conformance"
