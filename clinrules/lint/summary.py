@@ -143,6 +143,14 @@ class Summary:
         """The conjunction of terms that is exactly `patients` inside
         `space` (both every input known), and whether it names a score or a
         definition; None when no conjunction of terms is exact."""
+        kept = self.conjunction(patients, space)
+        if kept is None:
+            return None
+        return ", ".join(t.text for t in kept), any(t.rank < 2 for t in kept)
+
+    def conjunction(self, patients: list[Box], space: list[Box]) -> list[Term] | None:
+        """The fewest terms whose intersection inside `space` is exactly
+        `patients`, scores first; None when there are none."""
         if not patients:
             return None
         terms = self.terms(patients)
@@ -153,8 +161,7 @@ class Summary:
             trial = [t for t in kept if t is not term]
             if trial and self._exact(trial, patients, space):
                 kept = trial
-        kept.sort(key=lambda t: t.rank)
-        return ", ".join(t.text for t in kept), any(t.rank < 2 for t in kept)
+        return sorted(kept, key=lambda t: t.rank)
 
     def _exact(self, terms: list[Term], patients: list[Box], space: list[Box]) -> bool:
         both = list(space)
