@@ -8,7 +8,8 @@ import click
 
 from clinrules.cli._output import FORMAT_OPTION, dump_json, echo_err, render_diagnostics, write
 from clinrules.cli.coverage import parse_percent
-from clinrules.testing.coverage_build import build, report
+from clinrules.testing.build_policy import FAIL_ON
+from clinrules.testing.coverage_build import build, reasons, report
 from clinrules.testing.coverage_model import METRIC_TITLES
 
 
@@ -21,18 +22,25 @@ from clinrules.testing.coverage_model import METRIC_TITLES
 @click.option("--fixtures", "fixtures_dir", default="fixtures", show_default=True,
               type=click.Path(path_type=Path), help="Directory of fixture files.")
 @click.option("--fail-under", callback=parse_percent, metavar="PCT",
-              help="Also fail when any coverage metric of a ruleset is under PCT percent.")
+              help="Also fail when any coverage metric of a ruleset is under PCT percent "
+                   "(overrides coverage-fail-under in [tool.clinrules]).")
+@click.option("--fail-on", type=click.Choice(FAIL_ON), default=None,
+              help="Which lint findings fail the build (overrides fail-on in [tool.clinrules]; "
+                   "default safety: errors and every conflict, gap and dead rule).")
 @FORMAT_OPTION
-def build_command(out_dir: Path, rulesets_dir: Path, fixtures_dir: Path, fail_under, fmt: str) -> None:
+def build_command(out_dir: Path, rulesets_dir: Path, fixtures_dir: Path, fail_under, fail_on, fmt: str) -> None:
     """Compile every ruleset, lint it, run its fixtures and measure coverage.
 
-    Error-level lint findings, failing or erroring cases, and (with
-    --fail-under) low coverage fail the build. Only a passing build writes
-    OUT/<name>.json, OUT/report.json and OUT/coverage/index.html.
+    Fails the build: error-level lint findings and every unsuppressed
+    conflict, gap or dead rule; a ruleset without fixture cases; failing or
+    erroring cases; and (with --fail-under) low coverage. `[tool.clinrules]`
+    in pyproject.toml may set fail-on, require-cases and coverage-fail-under.
+    Only a passing build writes OUT/<name>.json, OUT/report.json and
+    OUT/coverage/index.html.
 
     Exit code 0 built, 1 the build failed, 2 an input could not be read.
     """
-    result = build(rulesets_dir, fixtures_dir, out_dir, fail_under)
+    result = build(rulesets_dir, fixtures_dir, out_dir, fail_under, fail_on)
     if fmt == "json":
         data = report(result)
         data["input_errors"] = [d.as_dict() for d in result.input_errors]
@@ -69,8 +77,16 @@ def summary(result, out_dir: Path) -> str:
             f"{sum(1 for f in entry.findings if f.severity == 'warning')} warning(s); "
             f"cases {passed}/{len(cases)} passed; coverage: {cov or 'none'}"
         )
-        for finding in entry.lint_errors:
-            lines.append(f"  {shown}:{finding.line}:{finding.column}: error: {finding.message} [{finding.code}]")
+        for reason in reasons(entry):
+            lines.append(f"  fails: {reason}")
+        for finding in entry.blocking:
+            lines.append(f"  {shown}:{finding.line}:{finding.column}: {finding.severity}: {finding.message} "
+                         f"[{finding.code}]")
+        if any(f.severity != "error" for f in entry.blocking):
+            lines.append("  hint: fix them, or accept a known one with `# lint: allow CODE -- reason` "
+                         "in the source (or fail-on = \"error\" in [tool.clinrules])")
+        if entry.untested:
+            lines.append(f"  hint: add fixture cases for it under the fixtures directory (`ruleset: {shown}`)")
         for case in entry.failed_cases:
             reason = "; ".join(case.failures) if case.failures else (case.error or case.status)
             lines.append(f"  case `{case.name}` (line {case.line}) {case.status}: {reason}")

@@ -15,7 +15,7 @@ from clinrules.cli._output import EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, dump_js
 from clinrules.errors import Diagnostic, RulesError
 from clinrules.lint import CODES, find_config, lint, lookup
 from clinrules.lint.findings import Finding
-from clinrules.lint.report import render_sarif, render_text
+from clinrules.lint.report import input_error, render_sarif, render_text
 
 
 def _expand(paths: tuple[str, ...]) -> tuple[list[Path], list[Diagnostic]]:
@@ -55,8 +55,10 @@ def _load(path: Path) -> tuple[dict, str | None]:
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif"]), default="text",
               show_default=True, help="text for people, json for machines, sarif for code scanning.")
+@click.option("--verbose", is_flag=True,
+              help="Under a finding said in scores or definitions, list the regions of the inputs behind it.")
 @click.option("--explain", "explain", metavar="CODE", help="Print the documentation of a lint code (CR002 or gap).")
-def lint_command(paths: tuple[str, ...], fmt: str, explain: str | None) -> None:
+def lint_command(paths: tuple[str, ...], fmt: str, verbose: bool, explain: str | None) -> None:
     """Find conflicts, gaps, dead and masked rules and style problems.
 
     PATH may be .rules files, folders (every *.rules below) or compiled .json.
@@ -75,6 +77,7 @@ def lint_command(paths: tuple[str, ...], fmt: str, explain: str | None) -> None:
         raise SystemExit(EXIT_USAGE)
     files, problems = _expand(paths)
     found: list[tuple[Finding, str | None]] = []
+    linted = 0
     for path in files:
         try:
             doc, source = _load(path)
@@ -83,19 +86,25 @@ def lint_command(paths: tuple[str, ...], fmt: str, explain: str | None) -> None:
         except RulesError as exc:
             problems.extend(exc.diagnostics)
             continue
+        linted += 1
         found.extend((f, source) for f in findings)
-    if problems:
-        echo_err("".join(d.render() + "\n" for d in problems))
     findings_only = [f for f, _ in found]
+    problems.sort(key=Diagnostic.sort_key)
     if fmt == "json":
-        data = {"findings": [f.as_dict() for f in findings_only]}
+        # a file that could not be linted is a finding too: a reader of
+        # `findings` must not take it for a clean file
+        data = {"findings": [input_error(d) for d in problems] + [f.as_dict() for f in findings_only]}
         if problems:
             data["diagnostics"] = [d.as_dict() for d in problems]
         write(dump_json(data))
     elif fmt == "sarif":
-        write(dump_json(render_sarif(findings_only)))
+        write(dump_json(render_sarif(findings_only, problems)))
     else:
-        write(render_text(found))
+        # the errors, and findings only for files that could be linted: no
+        # "0 findings" for a file that was never analysed
+        write("".join(d.render() + "\n" for d in problems))
+        if linted or not problems:
+            write(render_text(found, verbose))
     if problems:
         raise SystemExit(EXIT_USAGE)
     raise SystemExit(EXIT_FINDINGS if any(f.severity == "error" for f in findings_only) else EXIT_CLEAN)

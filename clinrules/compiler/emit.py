@@ -84,6 +84,7 @@ def _input(comp: Compilation, key: str) -> dict:
         "at": decl.loc.as_dict(),
         "suppressions": suppressions(decl.suppressions),
         "molar_mass": _opt(info.molar_mass),
+        "typical": _opt(info.typical),
     }
 
 

@@ -64,7 +64,8 @@ def _resolve(comp: Compilation, stmt: ast.Input) -> InputInfo:
                     hint="write the smaller value first: `from A to B` with A <= B",
                 )
                 low = high = None
-    return InputInfo(stmt, kind, unit, options, low, high, molar_mass)
+    typical = _typical(comp, stmt, kind, unit, low, high)
+    return InputInfo(stmt, kind, unit, options, low, high, molar_mass, typical)
 
 
 def _molar_mass(comp: Compilation, stmt: ast.Input, kind: str, unit: units.Unit | None) -> Fraction | None:
@@ -106,3 +107,27 @@ def _molar_mass(comp: Compilation, stmt: ast.Input, kind: str, unit: units.Unit 
                    value.loc, hint="write the substance's molar mass, e.g. `180.16 g/mol` for glucose")
         return None
     return number
+
+
+def _typical(comp: Compilation, stmt: ast.Input, kind: str, unit, low, high):
+    """`typical V`: a value of a number input, converted like the range
+    bounds and inside the range (a witness near it must be a valid fact)."""
+    value = stmt.typical
+    if value is None:
+        return None
+    if kind in ("yes/no", "one of"):
+        comp.error("typical-on-type",
+                   f"`{stmt.name.text}` is {_KIND_WORDS[kind]}; only numbers have a typical value",
+                   value.loc, hint="remove `typical ...`")
+        return None
+    t = stmt.type
+    typical = values.resolve(comp, value, values.Measure(stmt.name.text, kind, unit, t.unit), unit_text=t.unit)
+    if typical is None:
+        return None
+    if (low is not None and typical < low) or (high is not None and typical > high):
+        comp.error("typical-out-of-range",
+                   f"the typical value `{values.written(value)}` of `{stmt.name.text}` is outside its range "
+                   f"`from {values.written(t.low)} to {values.written(t.high)}`",
+                   value.loc, hint="give a typical value inside the range")
+        return None
+    return typical

@@ -28,6 +28,7 @@ class InputInfo:
     low: Fraction | None
     high: Fraction | None
     molar_mass: Fraction | None = None  # g/mol, for a mass or substance concentration
+    typical: Fraction | None = None  # `typical V`, in the input's unit
 
     @property
     def key(self) -> str:

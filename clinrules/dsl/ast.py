@@ -188,6 +188,7 @@ class Input:
     type: InputType
     loc: Location
     suppressions: tuple[Suppression, ...] = ()
+    typical: Value | None = None  # `typical V`: where witnesses are chosen
 
 
 @dataclass(frozen=True)

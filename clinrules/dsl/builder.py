@@ -71,6 +71,13 @@ def _loc_of(x):
     return x if isinstance(x, Token) else x.loc
 
 
+class _Typical:
+    """The `typical V` option of an input, told apart from its range."""
+
+    def __init__(self, value):
+        self.value = value
+
+
 class AstBuilder(Transformer):
     """Grammar callbacks. Each returns an ast node, a list, or a small tuple."""
 
@@ -118,16 +125,23 @@ class AstBuilder(Transformer):
 
     def input(self, c):
         kind, unit, options, first, last = c[3]
-        low = high = molar_mass = None
+        low = high = molar_mass = typical = None
+        end = last
         for part in c[4:]:
-            if isinstance(part, ast.Value):  # `, molar mass M g/mol`
+            if isinstance(part, _Typical):
+                typical = part.value
+                end = typical.loc
+            elif isinstance(part, ast.Value):  # `, molar mass M g/mol`
                 molar_mass = part
-                last = part.loc
+                last = end = part.loc
             else:
                 low, high = part
-                last = high.loc
+                last = end = high.loc
         itype = ast.InputType(kind, unit, options, low, high, span(first, last), molar_mass)
-        return ast.Input(c[1], itype, span(c[0], last))
+        return ast.Input(c[1], itype, span(c[0], end), typical=typical)
+
+    def input_typical(self, c):
+        return _Typical(c[-1])
 
     def type_yesno(self, c):
         return "yes/no", None, (), c[0], c[0]

@@ -312,6 +312,8 @@ class Layout:
         tail = f" from {self.value(t.low)} to {self.value(t.high)}" if t.low is not None else ""
         if t.molar_mass is not None:
             tail += f", molar mass {self.value(t.molar_mass)}"
+        if s.typical is not None:
+            tail += f", typical {self.value(s.typical)}"
         if t.kind == "one of":
             listed = f"one of [{self.names(t.options)}]"
             close = self.close(self.end(t.options[-1]))

@@ -65,7 +65,7 @@ _KEYWORDS = {
     "LESS": "less", "THAN": "than", "MISSING": "missing", "KNOWN": "known", "ONE": "one",
     "OF": "of", "ANY": "any", "ALL": "all", "NONE": "none", "WITH": "with",
     "PRIORITY": "priority", "FIRST": "first", "MATCH": "match", "NUMBER_KW": "number",
-    "IN": "in", "FROM": "from", "TO": "to", "SCORE": "score", "YESNO": "yes/no",
+    "IN": "in", "FROM": "from", "TO": "to", "TYPICAL": "typical", "SCORE": "score", "YESNO": "yes/no",
     "MASS": "mass",
 }
 
@@ -358,6 +358,8 @@ def _describe_prev(prev) -> str:
 
 def _describe_expected(accepts: set[str]) -> str:
     accepts = set(accepts)
+    if "TYPICAL" in accepts:
+        accepts.discard("COMMA")  # the comma of `, typical 16` says nothing on its own
     words: list[str] = []
     if set(_STATEMENT_KEYWORDS) <= accepts:
         accepts -= set(_STATEMENT_KEYWORDS) | {"RULESET"}

@@ -6,12 +6,16 @@ scope, every input known) gives, for each box, the boxes it meets in a few
 big-integer operations: every overlapping pair of rules with different
 options is found, with a patient for whom both fire, without testing all
 pairs.
+
+Where the patients for whom both fire are exactly a set of a score's values
+or a definition's side (`CURB-65 = 3`), the message says so (`summary.py`).
 """
 
 from __future__ import annotations
 
 from clinrules.lint.analysis import Analysis
-from clinrules.space.boxes import OverlapIndex, intersect, members
+from clinrules.lint.summary import Summary
+from clinrules.space.boxes import OverlapIndex, and_dnf, intersect, members, restrict
 from clinrules.lint.findings import Finding, make
 from clinrules.lint.gaps import uncovered_regions
 
@@ -53,7 +57,8 @@ def conflicts(an: Analysis) -> list[Finding]:
                     if pair not in found:
                         found[pair] = intersect(boxes[j], boxes[k])
         for (i, j), point in sorted(found.items()):
-            out.append(_finding(an, decision, [regular[i], regular[j]], an.patient(point)))
+            out.append(_finding(an, decision, [regular[i], regular[j]], an.patient(point),
+                                _both(an, regular[i].rule, regular[j].rule)))
         # OTHERWISE rules fire together whenever no other rule decides
         defaults = [m for m in rules_of if m.rule.get("otherwise")]
         if len({m.options for m in defaults}) > 1:
@@ -67,7 +72,18 @@ def conflicts(an: Analysis) -> list[Finding]:
     return out
 
 
-def _finding(an: Analysis, decision: dict, members, witness: dict) -> Finding:
+def _both(an: Analysis, a: dict, b: dict) -> str | None:
+    """The patients for whom both rules fire, in scores or definitions,
+    when they are exactly such a set (and not one box of the inputs)."""
+    both = restrict(and_dnf(an.fires_known(a), an.fires_known(b)), an.known, an.dims)
+    if len(both) < 2:
+        return None
+    summary = an.cache.setdefault("summary", Summary(an))
+    said = summary.describe(both, restrict(an.scope_yes, an.known, an.dims))
+    return said[0] if said is not None and said[1] else None
+
+
+def _finding(an: Analysis, decision: dict, members, witness: dict, region: str | None = None) -> Finding:
     doc = an.doc
     if len(members) == 1:
         m = members[0]
@@ -80,5 +96,9 @@ def _finding(an: Analysis, decision: dict, members, witness: dict) -> Finding:
                    f"different options: `{' + '.join(_options(doc, decision, a.options))}` and "
                    f"`{' + '.join(_options(doc, decision, b.options))}`")
     later = members[-1].rule
+    extra = {}
+    if region is not None:
+        message += f", for patients with {region}"
+        extra["region"] = region
     return make("conflict", message, doc, later.get("at"), rules=[m.name for m in members],
-                witness=witness, subjects=[m.rule for m in members] + [decision])
+                witness=witness, subjects=[m.rule for m in members] + [decision], **extra)

@@ -5,6 +5,12 @@ The uncovered set is the complement of the union of the decision's rule
 boxes and of the patients outside the scope, found by one sweep; regions
 that differ in one input only are merged, so `< 6 weeks` / `> 6 weeks`
 reports one region, `duration exactly 6 weeks`.
+
+When the regions together are exactly a set of a score's values, a
+definition's yes or no side, or a conjunction of such terms
+(`summary.py`), the gap is one finding in those words (`CURB-65 = 3`)
+with one witness; the regions behind it are kept in `regions`, for JSON
+and `--verbose`.
 """
 
 from __future__ import annotations
@@ -13,6 +19,8 @@ from clinrules.lint.analysis import Analysis, Member
 from clinrules.space.boxes import Box, Sweep
 from clinrules.lint.findings import Finding, make
 from clinrules.lint.phrasing import Phrasing
+from clinrules.lint.summary import Summary
+from clinrules.space.boxes import restrict
 from clinrules.lint.witness import describe_box
 
 MAX_REGIONS = 20
@@ -32,6 +40,7 @@ def gaps(an: Analysis) -> list[Finding]:
     out: list[Finding] = []
     scope_box = an.scope_yes[0] if len(an.scope_yes) == 1 else None
     phrasing = None
+    summary = None
     for decision in an.doc.get("decisions", []):
         if decision.get("kind") != "one of":
             continue
@@ -42,6 +51,17 @@ def gaps(an: Analysis) -> list[Finding]:
         total = len(regions)
         if regions and phrasing is None:
             phrasing = Phrasing(an)
+        if total > 1:
+            summary = summary or Summary(an)
+            said = summary.describe(regions, restrict(an.scope_yes, an.known, an.dims))
+            if said is not None:
+                listed = [{"region": describe_box(r, an.dims, an.words, skip=scope_box,
+                                                  phrases=phrasing.phrases(r)),
+                           "witness": an.patient(r)} for r in regions[:MAX_REGIONS]]
+                out.append(make("gap", f"`{decision['name']}` gets no option for patients with {said[0]}",
+                                an.doc, decision.get("at"), witness=an.patient(regions[0]),
+                                subjects=[decision], region=said[0], regions_total=total, regions=listed))
+                continue
         for n, region in enumerate(regions[:MAX_REGIONS], start=1):
             words = describe_box(region, an.dims, an.words, skip=scope_box,
                                  phrases=phrasing.phrases(region))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from clinrules.errors import Diagnostic
 from clinrules.lint.findings import Finding
 from clinrules.lint.registry import CODES
 
@@ -30,7 +31,24 @@ def _witness_table(witness: dict) -> str:
     return "    witness:\n" + "\n".join(rows) + "\n"
 
 
-def render_text(findings: list[tuple[Finding, str | None]]) -> str:
+def _regions(finding: Finding, verbose: bool) -> str:
+    """The regions behind a finding said in the editor's terms: listed
+    under --verbose, else counted."""
+    regions = finding.extra.get("regions")
+    if not regions:
+        return ""
+    total = finding.extra.get("regions_total", len(regions))
+    if not verbose:
+        return f"    ({total} regions of the inputs; --verbose lists them)\n"
+    out = [f"    regions of the inputs ({total}):\n"]
+    for n, item in enumerate(regions, start=1):
+        out.append(f"      {n}. {item['region']}\n")
+    if total > len(regions):
+        out.append(f"      ... {total - len(regions)} more not listed\n")
+    return "".join(out)
+
+
+def render_text(findings: list[tuple[Finding, str | None]], verbose: bool = False) -> str:
     out = []
     counts = {"error": 0, "warning": 0, "info": 0}
     for finding, source in findings:
@@ -43,13 +61,27 @@ def render_text(findings: list[tuple[Finding, str | None]]) -> str:
             out.append(f"    {line}\n    {' ' * ((finding.column or 1) - 1)}^\n")
         if finding.witness:
             out.append(_witness_table(finding.witness))
+        out.append(_regions(finding, verbose))
     total = sum(counts.values())
     out.append(f"{_count(total, 'finding')} ({_count(counts['error'], 'error')}, "
                f"{_count(counts['warning'], 'warning')}, {counts['info']} info)\n")
     return "".join(out)
 
 
-def render_sarif(findings: list[Finding]) -> dict:
+INPUT_ERROR = "input-error"  # the rule id of a file that could not be linted at all
+
+
+def input_error(diagnostic: Diagnostic) -> dict:
+    """A file that does not compile (or cannot be read) as a finding of
+    JSON output: the same keys as every finding, so a program reading
+    `findings` sees why a file has none. `code` is the diagnostic's own
+    code (`undeclared-name`), `name` says it stopped the linting."""
+    out = diagnostic.as_dict()
+    out.update({"name": INPUT_ERROR, "severity": "error", "rules": [], "witness": None})
+    return out
+
+
+def render_sarif(findings: list[Finding], diagnostics: list[Diagnostic] = ()) -> dict:
     from importlib.metadata import PackageNotFoundError, version
 
     try:
@@ -76,9 +108,30 @@ def render_sarif(findings: list[Finding]) -> dict:
                 "artifactLocation": {"uri": Path(f.file or "ruleset").as_posix()},
                 "region": {"startLine": f.line or 1, "startColumn": f.column or 1},
             }}],
-            "properties": {"name": f.name, "rules": list(f.rules), "witness": f.witness},
+            "properties": {"name": f.name, "rules": list(f.rules), "witness": f.witness,
+                           **{k: f.extra[k] for k in ("region", "regions") if k in f.extra}},
         }
         results.append(result)
+    if diagnostics:
+        rules.append({
+            "id": INPUT_ERROR,
+            "name": INPUT_ERROR,
+            "shortDescription": {"text": "The file could not be linted: it does not compile or cannot be read."},
+            "defaultConfiguration": {"level": "error"},
+        })
+    for d in diagnostics:
+        region = {"startLine": d.location.line, "startColumn": d.location.column} if d.location else None
+        location = {"artifactLocation": {"uri": Path(d.file or "ruleset").as_posix()}}
+        if region:
+            location["region"] = region
+        results.append({
+            "ruleId": INPUT_ERROR,
+            "ruleIndex": len(rules) - 1,
+            "level": "error",
+            "message": {"text": d.message + (f" (hint: {d.hint})" if d.hint else "")},
+            "locations": [{"physicalLocation": location}],
+            "properties": {"name": INPUT_ERROR, "code": d.code},
+        })
     return {
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",

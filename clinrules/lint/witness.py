@@ -13,14 +13,15 @@ from typing import Sequence
 
 from clinrules.space.boxes import Box
 from clinrules.space.regions import Dim
-from clinrules.space.words import Words, describe
+from clinrules.space.words import Words, describe, target
 
-__all__ = ["Words", "describe", "describe_box", "patient", "patient_or_missing", "prefer"]
+__all__ = ["Words", "describe", "describe_box", "patient", "patient_or_missing", "prefer", "target"]
 
 
 def prefer(dim: Dim, mask: int) -> int:
-    """Which value of `mask` a witness shows: no over yes, an open interval
-    (a typical value) over a boundary point, the first option."""
+    """Which value of `mask` a witness shows: no over yes, the first
+    option; for numbers an open interval over a boundary point, the one
+    whose shown value is nearest the input's typical value."""
     mask &= dim.known
     indices = list(dim.value_bits(mask))
     if not indices:
@@ -28,9 +29,13 @@ def prefer(dim: Dim, mask: int) -> int:
     if dim.type == "yes/no":
         return 1 if 1 in indices else indices[0]
     if dim.type in ("number", "quantity"):
-        for i in indices:
-            if not dim.values[i].point:
-                return i
+        open_ = [i for i in indices if not dim.values[i].point]
+        near = target(dim)
+        if open_ and near is None:
+            return open_[0]
+        choices = open_ or indices
+        if near is not None:
+            return min(choices, key=lambda i: abs(dim.values[i].nice(near) - near))
     return indices[0]
 
 

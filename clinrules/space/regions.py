@@ -57,12 +57,30 @@ class Region:
             return self.lo + 1
         return (self.lo + self.hi) / 2
 
-    def nice(self) -> Fraction:
-        """A short value inside the region, for witnesses people read:
-        the first integer above the lower end, else the shortest decimal."""
+    def nice(self, near: Fraction | None = None) -> Fraction:
+        """A short value inside the region, for witnesses people read.
+
+        With `near` (the input's typical value, or the middle of its range):
+        `near` itself when it lies inside, else the value inside nearest to
+        it at the coarsest precision that fits (whole numbers, then tenths,
+        ...), so a low blood pressure shows as 89 mmHg, not 1 mmHg. Without
+        it: the first integer above the lower end, else the shortest decimal."""
         if self.point:
             return self.lo  # type: ignore[return-value]
         lo, hi = self.lo, self.hi
+        if near is not None:
+            if (lo is None or near > lo) and (hi is None or near < hi):
+                return near
+            step = Fraction(1)
+            while True:
+                value = Fraction(math.floor(near / step + Fraction(1, 2))) * step
+                if lo is not None and value <= lo:
+                    value = Fraction(math.floor(lo / step) + 1) * step
+                if hi is not None and value >= hi:
+                    value = Fraction(math.ceil(hi / step) - 1) * step
+                if (lo is None or value > lo) and (hi is None or value < hi):
+                    return value
+                step /= 10
         if lo is None and hi is None:
             return Fraction(0)
         if lo is None:

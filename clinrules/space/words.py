@@ -12,7 +12,7 @@ from typing import Sequence
 
 from clinrules.exact import decimal_text
 from clinrules.exact import exact_str as exact_text
-from clinrules.space.regions import Dim, Region
+from clinrules.space.regions import Dim, Region, exact
 
 
 class Words:
@@ -62,11 +62,24 @@ class Words:
         region: Region = item
         if region.point:
             return self.number_value(dim, region.lo, region.written)  # type: ignore[arg-type]
-        return self.number_value(dim, region.nice())
+        return self.number_value(dim, region.nice(target(dim)))
 
     def value_text(self, dim: Dim, value: Fraction, written: str | None = None) -> str:
         shown = self.number_value(dim, value, written)
         return str(shown)
+
+
+def target(dim: Dim) -> Fraction | None:
+    """The value a witness of a number input stays near: its declared
+    `typical` value, else the middle of its declared range (None without
+    one: then the lowest short value of a region is shown)."""
+    spec = dim.input
+    if spec.get("typical") is not None:
+        return exact(str(spec["typical"]))
+    rng = spec.get("range") or {}
+    if rng.get("min") is not None and rng.get("max") is not None:
+        return (exact(str(rng["min"])) + exact(str(rng["max"]))) / 2
+    return None
 
 
 def describe(dim: Dim, mask: int, words: Words) -> str:

@@ -1,7 +1,9 @@
 """`clinrules build`: the release gate, compile -> lint -> test -> coverage.
 
-Every ruleset under the rulesets directory is compiled, linted (error-level
-findings fail the build) and tested with the fixtures that point at it; then
+Every ruleset under the rulesets directory is compiled, linted (findings
+the policy of `build_policy.py` names fail the build: by default errors and
+every unsuppressed conflict, gap and dead rule) and tested with the fixtures
+that point at it (by default a ruleset without cases fails); then
 coverage is measured from those same runs. Only when nothing failed are the
 artifacts written: OUT/<name>.json (canonical compiled JSON, one per
 ruleset, keeping sub-directories), OUT/report.json and OUT/coverage/ (the
@@ -16,13 +18,14 @@ import json
 import os
 import shutil
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from pathlib import Path
 from typing import Sequence
 
 from clinrules.errors import Diagnostic, RulesError
 from clinrules.testing.coverage import CoverageRun, coverage_of_session
+from clinrules.testing.build_policy import Policy, find_policy
 from clinrules.testing.coverage_model import METRICS, RulesetCoverage
 
 EXIT_OK, EXIT_FAILED, EXIT_INPUT = 0, 1, 2
@@ -40,10 +43,22 @@ class RulesetBuild:
     fixtures: list[str] = field(default_factory=list)
     file_runs: list = field(default_factory=list)
     coverage: RulesetCoverage | None = None
+    policy: Policy = field(default_factory=Policy)
 
     @property
     def lint_errors(self) -> list:
         return [f for f in self.findings if f.severity == "error"]
+
+    @property
+    def blocking(self) -> list:
+        """The findings that fail the build under the policy."""
+        return [f for f in self.findings if self.policy.blocks(f)]
+
+    @property
+    def untested(self) -> bool:
+        """A ruleset that compiles but no fixture case exercises, where the
+        policy requires cases."""
+        return self.policy.require_cases and self.doc is not None and not self.cases
 
     @property
     def cases(self) -> list:
@@ -55,8 +70,8 @@ class RulesetBuild:
 
     @property
     def ok(self) -> bool:
-        return (self.doc is not None and not self.lint_errors and not self.failed_cases
-                and not any(run.error for run in self.file_runs))
+        return (self.doc is not None and not self.blocking and not self.failed_cases
+                and not self.untested and not any(run.error for run in self.file_runs))
 
 
 @dataclass
@@ -67,6 +82,7 @@ class BuildResult:
     unmatched_fixtures: list[str] = field(default_factory=list)  # fixtures of other rulesets
     under: list[tuple[str, str]] = field(default_factory=list)  # (ruleset, metric) under --fail-under
     written: Path | None = None
+    policy: Policy = field(default_factory=Policy)
 
     @property
     def ok(self) -> bool:
@@ -90,11 +106,24 @@ def _unreadable(diagnostics: Sequence[Diagnostic]) -> bool:
 
 
 def build(rulesets_dir: Path, fixtures_dir: Path, out_dir: Path,
-          fail_under: Fraction | None = None) -> BuildResult:
+          fail_under: Fraction | None = None, fail_on: str | None = None) -> BuildResult:
+    """`fail_under` and `fail_on` (from the command line) override the
+    project's `coverage-fail-under` and `fail-on`."""
     from clinrules.compiler import compile_file, dumps
-    from clinrules.lint import lint
+    from clinrules.lint import find_config, lint
 
     result = BuildResult([])
+    try:
+        policy = find_policy(rulesets_dir if rulesets_dir.exists() else Path.cwd())
+    except RulesError as exc:
+        result.input_errors.extend(exc.diagnostics)
+        return result
+    if fail_on is not None:
+        policy = replace(policy, fail_on=fail_on)
+    if fail_under is not None:
+        policy = replace(policy, coverage_fail_under=fail_under)
+    fail_under = policy.coverage_fail_under
+    result.policy = policy
     if not rulesets_dir.is_dir():
         problem = "is a file, not a directory" if rulesets_dir.exists() else "does not exist"
         result.input_errors.append(Diagnostic(
@@ -110,7 +139,7 @@ def build(rulesets_dir: Path, fixtures_dir: Path, out_dir: Path,
     by_path: dict[Path, RulesetBuild] = {}
     for source in sources:
         name = source.relative_to(rulesets_dir).with_suffix("").as_posix()
-        entry = RulesetBuild(source=source, name=name)
+        entry = RulesetBuild(source=source, name=name, policy=policy)
         result.rulesets.append(entry)
         by_path[source.resolve()] = entry
         try:
@@ -121,7 +150,12 @@ def build(rulesets_dir: Path, fixtures_dir: Path, out_dir: Path,
             else:
                 entry.compile_errors = list(exc.diagnostics)
             continue
-        entry.findings = list(lint(entry.doc, file=_shown(source)))
+        try:
+            config = find_config(source)  # the same findings `clinrules lint` prints
+        except RulesError as exc:
+            result.input_errors.extend(exc.diagnostics)
+            continue
+        entry.findings = list(lint(entry.doc, config=config, file=_shown(source)))
 
     _run_fixtures(result, by_path, fixtures_dir)
 
@@ -207,8 +241,10 @@ def report(result: BuildResult) -> dict:
             "ok": entry.ok,
             "compile": {"ok": entry.doc is not None,
                         "errors": [d.as_dict() for d in entry.compile_errors]},
+            "reasons": reasons(entry),
             "lint": {
-                "ok": not entry.lint_errors,
+                "ok": not entry.blocking,
+                "blocking": len(entry.blocking),
                 "errors": len(entry.lint_errors),
                 "warnings": sum(1 for f in entry.findings if f.severity == "warning"),
                 "findings": [f.as_dict() for f in entry.findings],
@@ -232,11 +268,34 @@ def report(result: BuildResult) -> dict:
         })
     return {
         "ok": result.ok,
+        "policy": result.policy.as_dict(),
         "rulesets": rulesets,
         "fixture_errors": [d.as_dict() for d in result.fixture_errors],
         "unmatched_fixtures": result.unmatched_fixtures,
         "under_fail_under": [{"ruleset": r, "metric": m} for r, m in result.under],
     }
+
+
+def reasons(entry: RulesetBuild) -> list[str]:
+    """Why a ruleset fails the build, in words (empty when it passes)."""
+    out = []
+    if entry.doc is None:
+        out.append(f"{len(entry.compile_errors)} compile error(s)" if entry.compile_errors else "cannot be read")
+        return out
+    blocking = entry.blocking
+    if blocking:
+        counts: dict[str, int] = {}
+        for f in blocking:
+            counts[f.name] = counts.get(f.name, 0) + 1
+        listed = ", ".join(f"{n} {name}" for name, n in sorted(counts.items()))
+        out.append(f"lint findings fail the build ({listed}; fail-on = {entry.policy.fail_on!r})")
+    if entry.untested:
+        out.append("no fixture cases exercise it (require-cases = true)")
+    if entry.failed_cases:
+        out.append(f"{len(entry.failed_cases)} case(s) did not pass")
+    if any(run.error for run in entry.file_runs):
+        out.append("a fixture file could not run")
+    return out
 
 
 def dump_json(data) -> str:

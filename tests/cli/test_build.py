@@ -182,3 +182,116 @@ def test_an_unreadable_ruleset_exits_2(project):
     assert result.exit_code == 2
     assert "binary.rules` is a binary file, not a rules file" in result.output
     assert not (project / "dist").exists()
+
+
+# --- what fails the build: [tool.clinrules] and the default safety policy -------------------
+
+GAP_RULES = RULES.replace("IF temperature <= 38 Cel", "IF temperature < 38 Cel")
+GAP_FIXTURE = FIXTURE.replace("38 Cel}, expect: {advice: rest}", "37 Cel}, expect: {advice: rest}")
+
+
+def with_gap(project: Path, rules: str = GAP_RULES) -> None:
+    """A ruleset with a gap at exactly 38 Cel, and passing cases that avoid it."""
+    (project / "rulesets" / "fever.rules").write_text(rules, encoding="utf-8")
+    (project / "fixtures" / "fever.yaml").write_text(GAP_FIXTURE, encoding="utf-8")
+
+
+def test_a_gap_warning_fails_the_build_by_default(project):
+    with_gap(project)
+    result = build()
+    assert result.exit_code == 1, result.output
+    assert "FAIL rulesets/fever.rules: lint 0 error(s) 1 warning(s)" in result.output
+    assert "fails: lint findings fail the build (1 gap; fail-on = 'safety')" in result.output
+    assert "warning: `advice` gets no option for patients with temperature exactly 38 Cel [CR002]" in result.output
+    assert "# lint: allow CODE -- reason" in result.output
+    assert "build failed: nothing written" in result.output
+    assert not (project / "dist").exists()
+    data = json.loads(build("--format", "json").output)
+    (entry,) = data["rulesets"]
+    assert entry["ok"] is False and entry["lint"]["ok"] is False and entry["lint"]["blocking"] == 1
+    assert data["policy"] == {"fail_on": "safety", "require_cases": True, "coverage_fail_under": None,
+                              "config": None}
+
+
+def test_a_suppression_with_a_reason_accepts_a_known_gap(project):
+    accepted = GAP_RULES.replace("decision advice:", "# lint: allow gap -- 38 Cel is never recorded\ndecision advice:")
+    with_gap(project, accepted)
+    assert build().exit_code == 0
+    without_reason = GAP_RULES.replace("decision advice:", "# lint: allow gap\ndecision advice:")
+    with_gap(project, without_reason)
+    assert build().exit_code == 1
+
+
+def test_project_config_lowers_the_gate_to_errors(project):
+    with_gap(project)
+    (project / "pyproject.toml").write_text('[tool.clinrules]\nfail-on = "error"\n', encoding="utf-8")
+    result = build("--format", "json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["policy"]["fail_on"] == "error" and data["policy"]["config"].endswith("pyproject.toml")
+    assert data["rulesets"][0]["lint"]["warnings"] == 1 and data["rulesets"][0]["lint"]["blocking"] == 0
+    # the command line overrides the project
+    assert build("--fail-on", "safety").exit_code == 1
+    assert build("--fail-on", "warning").exit_code == 1
+
+
+def test_lint_configuration_of_the_project_applies_to_the_build(project):
+    with_gap(project)
+    (project / "pyproject.toml").write_text('[tool.clinrules.lint]\ndisable = ["gap"]\n', encoding="utf-8")
+    result = build("--format", "json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["rulesets"][0]["lint"]["findings"] == []
+
+
+def test_a_ruleset_without_cases_fails_unless_the_project_allows_it(project):
+    (project / "fixtures" / "fever.yaml").unlink()
+    result = build()
+    assert result.exit_code == 1, result.output
+    assert "cases 0/0 passed" in result.output
+    assert "fails: no fixture cases exercise it (require-cases = true)" in result.output
+    assert "hint: add fixture cases for it" in result.output
+    (project / "pyproject.toml").write_text("[tool.clinrules]\nrequire-cases = false\n", encoding="utf-8")
+    assert build().exit_code == 0
+
+
+def test_coverage_fail_under_from_the_project(project):
+    (project / "fixtures" / "fever.yaml").write_text(
+        FIXTURE.replace("38 Cel}, expect: {advice: rest}", "30 Cel}, expect: {advice: rest}"), encoding="utf-8")
+    (project / "pyproject.toml").write_text("[tool.clinrules]\ncoverage-fail-under = 90\n", encoding="utf-8")
+    result = build()
+    assert result.exit_code == 1
+    assert "boundaries coverage under --fail-under" in result.output
+    assert build("--fail-under", "0").exit_code == 0  # the command line wins
+
+
+@pytest.mark.parametrize("table,words", [
+    ('fail-on = "everything"', "`fail-on` must be one of 'safety', 'error', 'warning', 'info'"),
+    ("fail_on = \"error\"", "unknown setting `fail_on`"),
+    ("require-cases = 1", "`require-cases` must be true or false"),
+    ("coverage-fail-under = 120", "`coverage-fail-under` must be a percentage from 0 to 100"),
+    ('coverage-fail-under = "90"', "`coverage-fail-under` must be a percentage"),
+])
+def test_bad_build_settings_exit_2(project, table, words):
+    (project / "pyproject.toml").write_text(f"[tool.clinrules]\n{table}\n", encoding="utf-8")
+    result = build()
+    assert result.exit_code == 2
+    assert words in result.output and "pyproject.toml" in result.output
+    assert not (project / "dist").exists()
+    json_result = build("--format", "json")
+    assert json_result.exit_code == 2
+    data = json.loads(json_result.stdout)
+    assert words in data["input_errors"][0]["message"]
+    import jsonschema
+
+    from clinrules.schemas import load_schema
+
+    jsonschema.validate(data, load_schema("build-report"))
+
+
+def test_the_shipped_repository_builds_with_the_default_policy(tmp_path):
+    root = Path(__file__).parents[2]
+    exe = shutil.which("clinrules")
+    done = subprocess.run([exe, "build", "--out", str(tmp_path / "dist")], capture_output=True, text=True,
+                          timeout=120, cwd=root)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "build ok" in done.stdout

@@ -61,7 +61,7 @@ def test_conflict_exits_1_and_json_has_the_fixed_keys(tmp_path):
     assert {"code", "name", "severity", "message", "file", "line", "column", "rules", "witness"} <= set(conflict)
     assert conflict["code"] == "CR001" and conflict["severity"] == "error"
     assert conflict["rules"] == ["a", "b"] and conflict["line"] == 7 and conflict["column"] == 1
-    assert conflict["witness"] == {"duration": "1 weeks", "fever": True}
+    assert conflict["witness"] == {"duration": "5 weeks", "fever": True}
     assert conflict["file"] == str(path)
 
 
@@ -96,6 +96,54 @@ def test_compile_errors_exit_2_with_diagnostics(tmp_path):
     result = run(str(path))
     assert result.exit_code == 2
     assert "bad.rules:6:" in result.output and "fevr" in result.output
+
+
+def _lint_process(*args, cwd):
+    exe = shutil.which("clinrules")
+    assert exe, "the clinrules executable is not installed"
+    return subprocess.run([exe, "lint", *args], capture_output=True, text=True, timeout=120, cwd=cwd)
+
+
+def test_a_file_that_does_not_compile_prints_only_its_errors(tmp_path):
+    (tmp_path / "bad.rules").write_text(CLEAN.replace("IF fever", "IF fevr"))
+    done = _lint_process("bad.rules", cwd=tmp_path)
+    assert done.returncode == 2
+    assert done.stdout.startswith("bad.rules:6:12: error: `fevr` is not declared; did you mean `fever`?\n")
+    assert "findings" not in done.stdout  # no "0 findings" for a file never analysed
+    assert done.stderr == ""
+
+
+def test_errors_and_findings_of_other_files_both_show(tmp_path):
+    (tmp_path / "bad.rules").write_text(CLEAN.replace("IF fever", "IF fevr"))
+    (tmp_path / "c.rules").write_text(CONFLICT)
+    done = _lint_process("bad.rules", "c.rules", cwd=tmp_path)
+    assert done.returncode == 2
+    assert "bad.rules:6:12: error:" in done.stdout and "c.rules:7:1: error[CR001 conflict]" in done.stdout
+    assert done.stdout.rstrip().endswith("2 findings (1 error, 1 warning, 0 info)")
+
+
+def test_json_and_sarif_carry_compile_errors_as_findings(tmp_path):
+    from clinrules.schemas import load_schema
+
+    (tmp_path / "bad.rules").write_text(CLEAN.replace("IF fever", "IF fevr"))
+    done = _lint_process("--format", "json", "bad.rules", cwd=tmp_path)
+    assert done.returncode == 2
+    data = json.loads(done.stdout)
+    jsonschema.validate(data, load_schema("lint-report"))
+    (finding,) = data["findings"]
+    assert finding["name"] == "input-error" and finding["code"] == "undeclared-name"
+    assert (finding["file"], finding["line"], finding["column"], finding["severity"]) == ("bad.rules", 6, 12, "error")
+    assert finding["rules"] == [] and finding["witness"] is None
+    assert data["diagnostics"][0]["code"] == "undeclared-name"
+    done = _lint_process("--format", "sarif", "bad.rules", cwd=tmp_path)
+    assert done.returncode == 2
+    sarif = json.loads(done.stdout)
+    jsonschema.Draft4Validator(json.loads(SARIF_SCHEMA.read_text())).validate(sarif)
+    (result,) = sarif["runs"][0]["results"]
+    assert result["ruleId"] == "input-error" and result["level"] == "error"
+    assert result["properties"]["code"] == "undeclared-name"
+    assert result["locations"][0]["physicalLocation"]["region"] == {"startLine": 6, "startColumn": 12}
+    assert sarif["runs"][0]["tool"]["driver"]["rules"][result["ruleIndex"]]["id"] == "input-error"
 
 
 def test_unreadable_inputs_exit_2(tmp_path):

@@ -50,7 +50,7 @@ def test_yes_no_input(build):
     assert fever == {
         "name": "fever", "key": "fever", "type": "yes/no", "unit": None, "unit_written": None,
         "dimension": None, "range": None, "options": None, "codes": [],
-        "at": {"line": 3, "column": 1}, "suppressions": [], "molar_mass": None,
+        "at": {"line": 3, "column": 1}, "suppressions": [], "molar_mass": None, "typical": None,
     }
 
 

@@ -207,8 +207,8 @@ def test_control_characters_even_inside_quotes():
 def test_statement_list_in_messages_does_not_offer_a_second_header():
     diagnostic = syntax_error("input b: yes/no extra words")
     assert diagnostic.message == (
-        "expected `from` or a new statement (`rule`, `IF`, `define`, `input`, `decision`, `code` or `source`) "
-        "after `yes/no`, found `extra`"
+        "expected `from`, `typical` or a new statement (`rule`, `IF`, `define`, `input`, `decision`, `code` or "
+        "`source`) after `yes/no`, found `extra`"
     )
 
 

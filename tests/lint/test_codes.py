@@ -35,7 +35,8 @@ rule fever needs MRI: IF fever THEN MRI BECAUSE "y" [1]
     assert conflict.rules == ("conservative", "fever needs MRI")
     assert conflict.message == ("rules `conservative` and `fever needs MRI` can both fire for "
                                 "`imaging` with different options: `no imaging` and `MRI`")
-    assert conflict.witness == {"duration": "1 weeks", "fever": True}
+    # nearest the middle of the range (0 to 520 weeks) inside `< 6 weeks`
+    assert conflict.witness == {"duration": "5 weeks", "fever": True}
     assert conflict.line == 8
 
 
@@ -74,7 +75,7 @@ rule b: IF duration > 6 weeks THEN MRI BECAUSE "y" [1]
     gaps = lint_text(text, codes={"gap"})
     assert [g.extra["region"] for g in gaps] == ["duration less than 6 weeks, no fever",
                                                  "duration exactly 6 weeks"]
-    assert [g.witness for g in gaps] == [{"duration": "1 weeks", "fever": False},
+    assert [g.witness for g in gaps] == [{"duration": "5 weeks", "fever": False},
                                          {"duration": "6 weeks", "fever": False}]
     assert gaps[0].message.endswith("(region 1 of 2)")
     assert all(g.extra["regions_total"] == 2 for g in gaps)
@@ -117,11 +118,14 @@ rule high: IF points >= 4 THEN high BECAUSE "x" [1]
 '''
     assert lint_text(text, codes={"gap", "conflict", "dead-rule"}) == []
     broken = text.replace("points >= 4", "points >= 5")
-    gaps = lint_text(broken, codes={"gap"})
-    # exactly four points: five regions (which four items), merged no further
-    assert [g.extra["region"] for g in gaps][-1] == "no a, b, c, d, e"
-    assert len(gaps) == 5
-    assert all(sum(v is True for v in g.witness.values()) == 4 for g in gaps)
+    (gap,) = lint_text(broken, codes={"gap"})
+    # exactly four points: five regions (which four items), said once as the score's value
+    assert gap.message == "`plan` gets no option for patients with points = 4"
+    assert gap.extra["region"] == "points = 4" and gap.extra["regions_total"] == 5
+    assert sum(v is True for v in gap.witness.values()) == 4
+    regions = gap.extra["regions"]
+    assert [r["region"] for r in regions][-1] == "no a, b, c, d, e"
+    assert all(sum(v is True for v in r["witness"].values()) == 4 for r in regions)
 
 
 def test_dead_rule_contradictory_bounds():

@@ -391,3 +391,70 @@ def test_definitions_named_in_gap_regions_match_the_region_exactly(text):
             inside = all(region.get(d, an.dims[d].full) >> _value_index(an.dims[d], facts[an.dims[d].name]) & 1
                          for d in support)
             assert inside == (values[node[name]] == want), (text, words, facts)
+
+
+# -- gaps said once in scores and definitions: exact ---------------------
+
+@st.composite
+def score_rulesets(draw):
+    """Rules over a point score, the way editors write CURB-65: bands of
+    the score, some missing, some sharing a definition's side."""
+    points = [draw(st.sampled_from(["1", "1", "2", "1.5"])) for _ in range(4)]
+    lines = ['ruleset "S" version 1.0.0', 'source 1: "s"', "input b0: yes/no", "input b1: yes/no",
+             "input n0: number from 0 to 10", "input q0: number in days from 0 to 28",
+             f"define s: score of [b0: {points[0]}, b1: {points[1]}, n0 > 3: {points[2]}, "
+             f"q0 >= 1 week: {points[3]}]",
+             "define f: any of [b0, n0 > 7]", "decision d: one of [A, B]"]
+    for i in range(draw(st.integers(1, 4))):
+        band = draw(st.sampled_from(["s <= 1", "s = 2", "s >= 3", "s > 4", "s between 2 and 3", "s < 2",
+                                     "s = 0", "s >= 2"]))
+        extra = draw(st.sampled_from(["", "", " AND f", " AND no f", " AND b1"]))
+        lines.append(f'rule r{i}: IF {band}{extra} THEN {draw(st.sampled_from(["A", "B"]))} BECAUSE "x" [1]')
+    return "\n".join(lines) + "\n"
+
+
+def _in_unit(doc: dict, dim, value):
+    """A grid quantity (`"42 days"`) as a number in the input's own unit."""
+    if dim.type != "quantity":
+        return value
+    number, unit = value.split()
+    table = doc["units"][dim.input["dimension"]]["units"]
+    code = next(c for c, u in table.items() if unit in u["aliases"] or unit == c)
+    return (Fraction(number) * Fraction(table[code]["factor"]) + Fraction(table[code]["offset"])
+            - Fraction(table[dim.input["unit"]]["offset"])) / Fraction(table[dim.input["unit"]]["factor"])
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(rulesets(), flagged_rulesets(), score_rulesets()))
+def test_a_gap_said_in_terms_is_exactly_the_patients_without_an_option(text):
+    """Whenever the linter says a gap in terms (`s = 2`, `no f`, ...), a
+    patient with every input known satisfies every term (read from the
+    terms' value classes) exactly when the runtime gives that decision no
+    option inside the scope."""
+    from clinrules.lint.analysis import Analysis
+    from clinrules.lint.gaps import uncovered_regions
+    from clinrules.lint.summary import Summary
+    from clinrules.space.boxes import restrict
+
+    doc = compile_source(text, "p.rules")
+    decision = doc["decisions"][0]
+    if decision["kind"] != "one of" or any(r["otherwise"] for r in doc["rules"]):
+        return
+    an = Analysis(doc)
+    regular = [m for m in an.members[decision["key"]] if not m.rule["otherwise"]]
+    regions = uncovered_regions(an, decision, regular)
+    if len(regions) < 2:
+        return
+    terms = Summary(an).conjunction(regions, restrict(an.scope_yes, an.known, an.dims))
+    if terms is None:
+        return
+    rs = runtime.load(doc)
+    for facts, complete in _patients(doc):
+        if not complete:
+            break
+        result = rs.evaluate(facts)
+        got = result.decisions[decision["name"]]
+        in_gap = result.applicable is True and got.status == "undecided" and not got.needs
+        index = {d.index: _value_index(d, _in_unit(doc, d, facts[d.name])) for d in an.dims}
+        said = all(any(all(box[d] >> index[d] & 1 for d in box) for box in term.boxes) for term in terms)
+        assert said == in_gap, (text, [t.text for t in terms], facts)
