@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from clinrules.cli._output import FORMAT_OPTION, dump_json, echo_err, render_diagnostics, write
+from clinrules.cli._output import FORMAT_OPTION, NO_CACHE_OPTION, dump_json, echo_err, render_diagnostics, write
 from clinrules.cli.coverage import parse_percent
 from clinrules.testing.coverage_build import build, report
 from clinrules.testing.coverage_model import METRIC_TITLES
@@ -23,7 +23,8 @@ from clinrules.testing.coverage_model import METRIC_TITLES
 @click.option("--fail-under", callback=parse_percent, metavar="PCT",
               help="Also fail when any coverage metric of a ruleset is under PCT percent.")
 @FORMAT_OPTION
-def build_command(out_dir: Path, rulesets_dir: Path, fixtures_dir: Path, fail_under, fmt: str) -> None:
+@NO_CACHE_OPTION
+def build_command(out_dir: Path, rulesets_dir: Path, fixtures_dir: Path, fail_under, fmt: str, no_cache: bool) -> None:
     """Compile every ruleset, lint it, run its fixtures and measure coverage.
 
     Error-level lint findings, failing or erroring cases, and (with
@@ -32,7 +33,10 @@ def build_command(out_dir: Path, rulesets_dir: Path, fixtures_dir: Path, fail_un
 
     Exit code 0 built, 1 the build failed, 2 an input could not be read.
     """
-    result = build(rulesets_dir, fixtures_dir, out_dir, fail_under)
+    from clinrules.cache import bypassed
+
+    with bypassed(no_cache):
+        result = build(rulesets_dir, fixtures_dir, out_dir, fail_under)
     if fmt == "json":
         data = report(result)
         data["input_errors"] = [d.as_dict() for d in result.input_errors]

@@ -91,7 +91,8 @@ def _unreadable(diagnostics: Sequence[Diagnostic]) -> bool:
 
 def build(rulesets_dir: Path, fixtures_dir: Path, out_dir: Path,
           fail_under: Fraction | None = None) -> BuildResult:
-    from clinrules.compiler import compile_file, dumps
+    from clinrules.cache import compile_file
+    from clinrules.compiler import dumps
     from clinrules.lint import lint
 
     result = BuildResult([])
