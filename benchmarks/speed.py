@@ -101,7 +101,8 @@ def _median_run(cmd: list[str], env: dict, repeat: int) -> float:
 
 
 def _run(cmd: list[str], env: dict) -> None:
-    done = subprocess.run(cmd, env=env, capture_output=True, text=True)
+    # run from a neutral folder: `python -m` puts the working directory first on sys.path
+    done = subprocess.run(cmd, env=env, capture_output=True, text=True, cwd=tempfile.gettempdir())
     if done.returncode not in (0, 1):  # 1: lint findings, as planted
         raise SystemExit(f"`{' '.join(cmd[3:])}` failed ({done.returncode}):\n{done.stderr}")
 
