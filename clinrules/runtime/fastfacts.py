@@ -33,7 +33,7 @@ _MAX_DIGITS = 400
 # Spellings remembered per input beyond those known at load (`MG/L`, `Crp`).
 _REMEMBER = 256
 
-_POW10 = tuple(10**i for i in range(20))
+_POW10 = tuple(10**i for i in range(40))  # a float's repr has at most 17 digits, 4 leading zeros
 _YES = {"yes": True, "true": True, "no": False, "false": False}
 
 
@@ -199,14 +199,12 @@ class _NumberReader:
         if kind is float:
             if not math.isfinite(raw):
                 return MISS
-            text = repr(raw)
+            text = repr(raw)  # the shortest decimal that reads back as this float, as the full checker
             if "e" in text:
                 value = Fraction(text)
                 return self._ranged(value.numerator, value.denominator)
             whole, _, frac = text.partition(".")
-            sign = "-" if whole.startswith("-") else ""
-            parts = _decimal(sign, whole.lstrip("-"), frac)
-            return MISS if parts is None else self._ranged(*parts)
+            return self._ranged(int(whole + frac), _POW10[len(frac)])  # "-0.5" -> -05 / 10
         if kind is not str:
             return MISS
         number, space, unit_text = raw.partition(" ")
