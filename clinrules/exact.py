@@ -18,7 +18,8 @@ from fractions import Fraction
 
 def decimal_text(value: Fraction | int) -> str | None:
     """The exact terminating decimal of `value`, or None when it has none."""
-    value = Fraction(value)
+    if type(value) is not Fraction:  # a Fraction is used as it is: rebuilding it is costly
+        value = Fraction(value)
     den = value.denominator
     twos = fives = 0
     while den % 2 == 0:
@@ -40,5 +41,6 @@ def decimal_text(value: Fraction | int) -> str | None:
 
 def exact_str(value: Fraction | int) -> str:
     """The exact number string of the compiled format."""
-    value = Fraction(value)
+    if type(value) is not Fraction:
+        value = Fraction(value)
     return decimal_text(value) or f"{value.numerator}/{value.denominator}"

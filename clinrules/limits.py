@@ -72,7 +72,9 @@ def too_deep(scope, definitions: dict, rules: list) -> list[TooDeep]:
         if condition is not None:
             statements.append((f"rules/{index}/condition", f"rule `{display}`", condition, None))
     for pointer, owner, root, key in statements:
-        depth = walker.definition(key) if key is not None else walker.node(root)
+        depth = _plain_depth(root) if key is None else None
+        if depth is None:
+            depth = walker.definition(key) if key is not None else walker.node(root)
         if depth is None:
             if key is not None:
                 found.append(TooDeep(pointer, owner, 0, _at(root), cycle=True))
@@ -80,6 +82,39 @@ def too_deep(scope, definitions: dict, rules: list) -> list[TooDeep]:
         if depth > MAX_NESTING and not walker.inherits_too_deep(root):
             found.append(TooDeep(pointer, owner, depth, _at(root)))
     return found
+
+
+def _plain_depth(root) -> int | None:
+    """The depth of a condition that uses no definition or score, in one pass
+    without memos (most rules); None when it uses one, or is not a node, so
+    that the full walk below decides (also past a budget of nodes, as a
+    document built in Python may share one subtree many times). Same counting
+    as `_Walker`."""
+    if not isinstance(root, dict):
+        return None
+    best = 0
+    stack = [(root, 0)]
+    budget = 100_000  # a hand-made document may share subtrees: then the memoized walk
+    while stack:
+        budget -= 1
+        if budget < 0:
+            return None
+        node, above = stack.pop()
+        op = node.get("op")
+        if op == "ref" and isinstance(node.get("definition"), str):
+            return None
+        if op in ("compare", "between") and isinstance(node.get("score"), str):
+            return None
+        here = above + (0 if op == "not" and node.get("form") == "none of" else 1)
+        if here > best:
+            best = here
+        arg = node.get("arg")
+        if isinstance(arg, dict):
+            stack.append((arg, here))
+        for child in node.get("args") or ():
+            if isinstance(child, dict):
+                stack.append((child, here))
+    return best
 
 
 def _at(root) -> dict | None:

@@ -49,6 +49,9 @@ FORBIDDEN = {
     "space": ("lark", "clinrules.dsl", "clinrules.compiler", "clinrules.lint", "clinrules.runtime",
               "clinrules.testing", "clinrules.cli"),
     "schemas": ("lark", "clinrules.dsl", "clinrules.compiler", "clinrules.runtime", "clinrules.lint"),
+    # the cache answers a hit without the parser: compiler and linter are imported on a miss only
+    "cache": ("lark", "clinrules.dsl", "clinrules.compiler", "clinrules.lint", "clinrules.runtime",
+              "clinrules.testing", "clinrules.cli"),
 }
 
 
@@ -60,3 +63,12 @@ def test_imports_flow_one_way(package):
             if any(module == bad or module.startswith(bad + ".") for bad in FORBIDDEN[package]):
                 offenders.append(f"{path.relative_to(ROOT)} imports {module}")
     assert offenders == []
+
+
+def test_package_version_is_pyprojects():
+    import tomllib
+
+    import clinrules
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]
+    assert clinrules.__version__ == project["version"]

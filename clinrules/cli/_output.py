@@ -26,6 +26,10 @@ FORMAT_OPTION = click.option(
     show_default=True,
     help="text for people, json for machines.",
 )
+NO_CACHE_OPTION = click.option(
+    "--no-cache", is_flag=True,
+    help="Neither read nor write the cache of compiled rulesets and lint findings.",
+)
 
 
 def dump_json(data) -> str:

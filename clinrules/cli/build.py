@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from clinrules.cli._output import FORMAT_OPTION, dump_json, echo_err, render_diagnostics, write
+from clinrules.cli._output import FORMAT_OPTION, NO_CACHE_OPTION, dump_json, echo_err, render_diagnostics, write
 from clinrules.cli.coverage import parse_percent
 from clinrules.testing.build_policy import FAIL_ON
 from clinrules.testing.coverage_build import build, reasons, report
@@ -28,7 +28,9 @@ from clinrules.testing.coverage_model import METRIC_TITLES
               help="Which lint findings fail the build (overrides fail-on in [tool.clinrules]; "
                    "default safety: errors and every conflict, gap and dead rule).")
 @FORMAT_OPTION
-def build_command(out_dir: Path, rulesets_dir: Path, fixtures_dir: Path, fail_under, fail_on, fmt: str) -> None:
+@NO_CACHE_OPTION
+def build_command(out_dir: Path, rulesets_dir: Path, fixtures_dir: Path, fail_under, fail_on, fmt: str,
+                  no_cache: bool) -> None:
     """Compile every ruleset, lint it, run its fixtures and measure coverage.
 
     Fails the build: error-level lint findings and every unsuppressed
@@ -40,7 +42,10 @@ def build_command(out_dir: Path, rulesets_dir: Path, fixtures_dir: Path, fail_un
 
     Exit code 0 built, 1 the build failed, 2 an input could not be read.
     """
-    result = build(rulesets_dir, fixtures_dir, out_dir, fail_under, fail_on)
+    from clinrules.cache import bypassed
+
+    with bypassed(no_cache):
+        result = build(rulesets_dir, fixtures_dir, out_dir, fail_under, fail_on)
     if fmt == "json":
         data = report(result)
         data["input_errors"] = [d.as_dict() for d in result.input_errors]

@@ -12,6 +12,7 @@ from clinrules.cli._output import (
     EXIT_FINDINGS,
     EXIT_USAGE,
     FORMAT_OPTION,
+    NO_CACHE_OPTION,
     dump_json,
     echo_err,
     fail_input,
@@ -47,7 +48,8 @@ def parse_percent(ctx, param, value: str | None) -> Fraction | None:
               help="Propose fixture cases (YAML) for what is not covered.")
 @click.option("--coverage-data", type=click.Path(dir_okay=False, path_type=Path),
               help="Write a coverage.py data file for `coverage report/html/xml/lcov`.")
-def coverage_command(paths, fmt, html_dir, fail_under, metrics, suggest, coverage_data) -> None:
+@NO_CACHE_OPTION
+def coverage_command(paths, fmt, html_dir, fail_under, metrics, suggest, coverage_data, no_cache) -> None:
     """Measure how much of each ruleset the fixture cases at PATH exercise.
 
     PATH is a fixture file or a directory of them (default: fixtures/).
@@ -59,8 +61,11 @@ def coverage_command(paths, fmt, html_dir, fail_under, metrics, suggest, coverag
     ruleset cannot be read.
     """
     selected = tuple(m for m in METRICS if m in metrics) if metrics else METRICS
+    from clinrules.cache import bypassed
+
     try:
-        run = coverage_of_paths(paths or ())
+        with bypassed(no_cache):
+            run = coverage_of_paths(paths or ())
     except RulesError as exc:
         fail_input(exc.diagnostics, fmt)
 

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import click
 
-from clinrules.cli._output import EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, dump_json, echo_err, write
+from clinrules.cli._output import EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, NO_CACHE_OPTION, dump_json, echo_err, write
 from clinrules.errors import Diagnostic, RulesError
-from clinrules.lint import CODES, find_config, lint, lookup
+from clinrules.lint import CODES, find_config, lookup
 from clinrules.lint.findings import Finding
 from clinrules.lint.report import input_error, render_sarif, render_text
 
@@ -36,19 +36,21 @@ def _expand(paths: tuple[str, ...]) -> tuple[list[Path], list[Diagnostic]]:
     return files, problems
 
 
-def _load(path: Path) -> tuple[dict, str | None]:
-    """The compiled document of `path` and its `.rules` source text, if any."""
+def _lint(path: Path) -> tuple[list[Finding], str | None]:
+    """The findings of `path` and its `.rules` source text, if any (`.rules` through the cache)."""
+    config = find_config(path)
     if path.suffix.lower() == ".json":
+        from clinrules.lint import lint
         from clinrules.runtime import load
 
         doc = load(str(path)).doc
         source = path.parent / str(doc.get("source_file") or "")
         text = source.read_text("utf-8", errors="replace") if doc.get("source_file") and source.is_file() else None
-        return doc, text
-    from clinrules.compiler import compile_file
+        return lint(doc, config=config, file=str(path)), text
+    from clinrules.cache import lint_file
 
-    doc = compile_file(path)
-    return doc, path.read_text("utf-8")
+    findings = lint_file(path, config)
+    return findings, path.read_text("utf-8")
 
 
 @click.command("lint")
@@ -58,7 +60,8 @@ def _load(path: Path) -> tuple[dict, str | None]:
 @click.option("--verbose", is_flag=True,
               help="Under a finding said in scores or definitions, list the regions of the inputs behind it.")
 @click.option("--explain", "explain", metavar="CODE", help="Print the documentation of a lint code (CR002 or gap).")
-def lint_command(paths: tuple[str, ...], fmt: str, verbose: bool, explain: str | None) -> None:
+@NO_CACHE_OPTION
+def lint_command(paths: tuple[str, ...], fmt: str, verbose: bool, explain: str | None, no_cache: bool) -> None:
     """Find conflicts, gaps, dead and masked rules and style problems.
 
     PATH may be .rules files, folders (every *.rules below) or compiled .json.
@@ -78,16 +81,17 @@ def lint_command(paths: tuple[str, ...], fmt: str, verbose: bool, explain: str |
     files, problems = _expand(paths)
     found: list[tuple[Finding, str | None]] = []
     linted = 0
-    for path in files:
-        try:
-            doc, source = _load(path)
-            config = find_config(path)
-            findings = lint(doc, config=config, file=str(path))
-        except RulesError as exc:
-            problems.extend(exc.diagnostics)
-            continue
-        linted += 1
-        found.extend((f, source) for f in findings)
+    from clinrules.cache import bypassed
+
+    with bypassed(no_cache):
+        for path in files:
+            try:
+                findings, source = _lint(path)
+            except RulesError as exc:
+                problems.extend(exc.diagnostics)
+                continue
+            linted += 1
+            found.extend((f, source) for f in findings)
     findings_only = [f for f, _ in found]
     problems.sort(key=Diagnostic.sort_key)
     if fmt == "json":

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from clinrules.cli._output import EXIT_USAGE, echo_err, fail_input, write
+from clinrules.cli._output import EXIT_USAGE, NO_CACHE_OPTION, echo_err, fail_input, write
 from clinrules.errors import RulesError
 
 
@@ -27,7 +27,8 @@ from clinrules.errors import RulesError
     default=None,
     help="Write the report to FILE instead of standard output; the summary line is still printed.",
 )
-def test_command(paths: tuple[Path, ...], fmt: str, output: Path | None) -> None:
+@NO_CACHE_OPTION
+def test_command(paths: tuple[Path, ...], fmt: str, output: Path | None, no_cache: bool) -> None:
     """Run the fixture cases in PATHS (files or directories; default fixtures/).
 
     Each case gives a patient's facts and the decisions the ruleset must
@@ -35,10 +36,12 @@ def test_command(paths: tuple[Path, ...], fmt: str, output: Path | None) -> None
     a fixture file or its ruleset could not be read.
     """
     from clinrules.testing.reporters import render, summary_line
+    from clinrules.cache import bypassed
     from clinrules.testing.runner import run_paths
 
     try:
-        session = run_paths(list(paths) or None)
+        with bypassed(no_cache):
+            session = run_paths(list(paths) or None)
     except RulesError as exc:
         fail_input(exc.diagnostics, fmt)
     report = render(session, fmt)

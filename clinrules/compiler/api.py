@@ -41,7 +41,7 @@ STAGES: tuple[tuple[str, Callable[[Compilation], None]], ...] = (
 
 SCHEMA = "compiled-ruleset"
 
-__all__ = ["STAGES", "compile_source", "compile_file", "dumps"]
+__all__ = ["STAGES", "compile_source", "compile_file", "compile_bytes", "dumps"]
 
 
 def compile_source(text: str, path: str) -> dict:
@@ -58,6 +58,12 @@ def compile_file(path) -> dict:
         raw = Path(path).read_bytes()
     except OSError as exc:
         raise _unreadable(shown, f"cannot read `{shown}`: {os_reason(exc)}") from None
+    return compile_bytes(raw, shown)
+
+
+def compile_bytes(raw: bytes, shown: str) -> dict:
+    """Compile the bytes of a `.rules` file read from `shown` (what `compile_file` does
+    after reading; the IR cache hashes and compiles the very same bytes)."""
     if not raw.strip():
         raise _unreadable(shown, f"`{shown}` is empty", hint="a rules file starts with `ruleset \"TITLE\"`")
     if b"\x00" in raw:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from clinrules.dsl import ast
 
@@ -36,6 +37,7 @@ _FIRST_WORD = re.compile(r"[^\W\d_][\w'/-]*")
 _LATER_WORD = re.compile(r"[^\W\d_][\w'/-]*|\d+")
 
 
+@lru_cache(maxsize=65536)  # pure, and called once per condition written
 def spell(name: str, context: str = "condition") -> str:
     """A name as an editor would write it inside a condition: quoted only when needed.
 

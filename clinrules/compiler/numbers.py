@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import re
 from fractions import Fraction
+from functools import lru_cache
 
 from clinrules.exact import exact_str
 
 _DECIMAL = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
 
 
+@lru_cache(maxsize=65536)  # a Fraction is immutable; a ruleset repeats its thresholds
 def parse_exact(text: str) -> Fraction:
     """The exact value of a decimal as written (`"1.5"`, `"-2"`, `".5"`).
 

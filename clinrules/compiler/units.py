@@ -183,6 +183,7 @@ def _indexes() -> tuple[dict[str, Unit], dict[str, tuple[Unit, ...]]]:
     return exact, {k: tuple(v) for k, v in folded.items()}
 
 
+@lru_cache(maxsize=4096)  # pure; the same few units are written again and again
 def lookup(text: str) -> Unit | None:
     """The unit an editor meant by `text`, or None.
 

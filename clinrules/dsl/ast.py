@@ -9,11 +9,13 @@ text the editor wrote. Numbers stay as the exact decimal text written
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Union
 
 from clinrules.errors import Location
 
 
+@lru_cache(maxsize=65536)  # pure; a name is looked up once per use
 def name_key(text: str) -> str:
     """How names match: case-insensitively, white space folded to one space."""
     return " ".join(text.split()).casefold()

@@ -66,11 +66,6 @@ def number_text(token: Token) -> str:
     return text[1:] if text[0] == "+" else text
 
 
-def _loc_of(x):
-    """The Location of an AST node, or the token itself (same attributes)."""
-    return x if isinstance(x, Token) else x.loc
-
-
 class _Typical:
     """The `typical V` option of an input, told apart from its range."""
 
@@ -121,7 +116,7 @@ class AstBuilder(Transformer):
     # --- statements -----------------------------------------------------------
 
     def source(self, c):
-        return ast.Source(int(c[1]), string_text(c[3]), span(c[0], c[3]))
+        return ast.Source(int(c[1].value), string_text(c[3]), span(c[0], c[3]))
 
     def input(self, c):
         kind, unit, options, first, last = c[3]
@@ -240,7 +235,7 @@ class AstBuilder(Transformer):
         return ast.Because(text, citations, span(c[0], last))
 
     def citations(self, c):
-        return tuple(ast.Citation(int(t), span(t, t)) for t in c[1]), c[-1]
+        return tuple(ast.Citation(int(t.value), span(t, t)) for t in c[1]), c[-1]
 
     # --- lists ----------------------------------------------------------------
 
@@ -324,7 +319,7 @@ class AstBuilder(Transformer):
     def count(self, c):
         kind = c[0].type
         if kind == "AT":
-            k = int(c[2])
+            k = int(c[2].value)
             args = c[5]
             kind = "at least"
         else:
@@ -358,7 +353,7 @@ class AstBuilder(Transformer):
         if len(words) == 1:
             return ast.Name(first.value, span(first, first))
         last = words[-1]
-        return ast.Name(" ".join(words), span(first, last))
+        return ast.Name(" ".join([w.value for w in words]), span(first, last))
 
     def lead_word(self, c):
         return c[0]
@@ -366,7 +361,7 @@ class AstBuilder(Transformer):
     def name_led(self, c):
         lead, words = c[0], (c[1] if len(c) > 1 else [])
         last = words[-1] if words else lead
-        return ast.Name(" ".join([lead.value, *words]), span(lead, last))
+        return ast.Name(" ".join([lead.value, *[w.value for w in words]]), span(lead, last))
 
     def quoted_name(self, c):
         tok = c[0]

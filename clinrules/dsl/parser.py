@@ -5,6 +5,15 @@ cached function, so tests never have to reset anything), and Lark's own
 grammar cache keeps even that first build cheap: a cold `clinrules compile`
 loads the LALR tables from a cache file instead of recomputing them.
 
+Two engines run the same grammar and the same tree builder:
+- `lark-cython` (the `clinrules[fast]` extra), Lark's LALR parser and lexer
+  compiled with Cython, used whenever it is installed;
+- pure Lark, always there, and the one every error is read from: when the
+  fast engine stops on anything at all, the text is parsed again with pure
+  Lark, so syntax errors, their messages and their places are exactly the
+  same with or without the extra (they come from the same code).
+`CLINRULES_PURE_LARK=1` forces pure Lark (CI tests both engines that way).
+
 Comments are collected through a lexer callback into a per-call list (a
 context variable, so nested or concurrent parses cannot mix them up); they
 become lint suppressions after the parse.
@@ -31,6 +40,7 @@ from clinrules.dsl.comments import Comment, from_token
 from clinrules.dsl.nesting import check_nesting
 from clinrules.dsl.suppressions import attach_suppressions
 from clinrules.dsl.syntax_errors import bad_character_error, build_error, empty_file_error, from_lark_error, internal_error
+from clinrules.cachedir import cache_dir
 from clinrules.errors import RulesError
 
 _GRAMMAR_FILE = "rules.lark"
@@ -45,9 +55,12 @@ def grammar_text() -> str:
     return resources.files("clinrules.dsl").joinpath(_GRAMMAR_FILE).read_text(encoding="utf-8")
 
 
-def _collect_comment(token: Token) -> Token:
+def _collect_comment(token):
     sink = _comments.get()
     if sink is not None:
+        if not isinstance(token, Token):  # lark-cython's token: no end yet, not a str
+            token = Token(token.type, token.value, token.start_pos, token.line, token.column,
+                          token.line, token.column + len(token.value), token.start_pos + len(token.value))
         sink.append(token)
     return token
 
@@ -59,38 +72,53 @@ def lark_options(**extra) -> dict:
     return options
 
 
-def cache_file(grammar: str) -> str | bool:
+def cache_file(grammar: str, engine: str = "lark") -> str | bool:
     """Where Lark keeps the built LALR tables between runs, or False for none.
 
     A private per-user directory (`$CLINRULES_CACHE_DIR`, else
     `$XDG_CACHE_HOME/clinrules`, else `~/.cache/clinrules`), not the shared
     temp dir: Lark's cache is a pickle, and a pickle someone else could plant
-    must never be loaded. The name carries the grammar, Lark and Python
-    versions, so upgrades never read a stale table.
+    must never be loaded (see clinrules/cachedir.py). The name carries the
+    grammar, Lark and Python versions and the engine, so upgrades never read a
+    stale table and the two engines never read each other's.
     """
-    base = os.environ.get("CLINRULES_CACHE_DIR")
-    if not base:
-        root = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-        base = os.path.join(root, "clinrules")
+    base = cache_dir()
+    if base is None:
+        return False
+    digest = hashlib.sha256(f"{lark.__version__}\0{engine}\0{grammar}".encode()).hexdigest()[:20]
+    suffix = "" if engine == "lark" else f"-{engine}"
+    return os.path.join(base, f"grammar-{digest}-py{sys.version_info[0]}{sys.version_info[1]}{suffix}.lark-cache")
+
+
+def _fast_plugins() -> dict | None:
+    """lark-cython's plugins when installed and not switched off, else None."""
+    if os.environ.get("CLINRULES_PURE_LARK", "").strip() not in ("", "0"):
+        return None
     try:
-        os.makedirs(base, mode=0o700, exist_ok=True)
-    except OSError:
-        return False
-    if not os.access(base, os.R_OK | os.W_OK):
-        return False
-    digest = hashlib.sha256(f"{lark.__version__}\0{grammar}".encode()).hexdigest()[:20]
-    return os.path.join(base, f"grammar-{digest}-py{sys.version_info[0]}{sys.version_info[1]}.lark-cache")
+        import lark_cython
+    except ImportError:
+        return None
+    return lark_cython.plugins
+
+
+def engine() -> str:
+    """`lark-cython` or `lark`: the engine that parses well-formed files."""
+    return "lark-cython" if _fast_plugins() is not None else "lark"
 
 
 @functools.lru_cache(maxsize=None)
-def _lark() -> Lark:
+def _lark(fast: bool = False) -> Lark:
+    """The parser building clinrules' AST: pure Lark, or lark-cython if `fast`."""
     grammar = grammar_text()
+    extra = {}
+    if fast:
+        extra["_plugins"] = _fast_plugins()
     return Lark(
         grammar,
         transformer=AstBuilder(),
         lexer_callbacks={"COMMENT": _collect_comment},
-        cache=cache_file(grammar),
-        **lark_options(),
+        cache=cache_file(grammar, "lark-cython" if fast else "lark"),
+        **lark_options(**extra),
     )
 
 
@@ -142,7 +170,15 @@ def _parse(text: str, path: str) -> tuple[ast.RulesFile, tuple[Comment, ...]]:
     collecting = gc.isenabled()
     gc.disable()  # the tree holds no cycles; collecting while it grows costs ~15%
     try:
-        header, statements = _lark().parse(source)
+        parsed = None
+        if _fast_plugins() is not None:
+            try:
+                parsed = _lark(True).parse(source)
+            except Exception:  # noqa: BLE001 - pure Lark below says what is wrong, and where
+                comments.clear()
+        if parsed is None:
+            parsed = _lark().parse(source)
+        header, statements = parsed
     except VisitError as exc:
         raise _converted(exc.orig_exc, source, path) from None
     except BuildError as exc:

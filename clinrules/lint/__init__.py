@@ -6,9 +6,21 @@ Public API: `lint(doc, *, config=None) -> list[Finding]`,
 """
 
 from clinrules.lint.config import Config, find_config
-from clinrules.lint.driver import lint
 from clinrules.lint.findings import Finding
-from clinrules.lint.patients import find_patient
 from clinrules.lint.registry import CODES, lookup
 
 __all__ = ["CODES", "Config", "Finding", "find_config", "find_patient", "lint", "lookup"]
+
+# The analysis is imported on first use: `clinrules lint` answered from the
+# cache (clinrules/cache) needs the registry and the findings, not the solver.
+_LAZY = {"lint": "clinrules.lint.driver", "find_patient": "clinrules.lint.patients"}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        import importlib
+
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'clinrules.lint' has no attribute {name!r}")

@@ -17,6 +17,7 @@ from fractions import Fraction
 
 from clinrules.errors import Diagnostic, RulesError
 from clinrules.runtime.exact import NUMBER_RE, fmt, parse_number, to_fraction
+from clinrules.runtime.fastfacts import MISS, FastReader
 from clinrules.runtime.model import InputSpec
 from clinrules.runtime.units import MOLAR_BASES, UnitTable, convert_molar
 
@@ -89,8 +90,17 @@ class FactChecker:
         self.units = units
         self.owner = owner
         self.by_key = {spec.key: spec for spec in inputs}
+        self.fast = FastReader(inputs, units, self.by_key)
 
     def check(self, facts, source: str | None = None) -> Facts:
+        if type(facts) is dict:  # the usual record: see fastfacts.py; anything odd comes back MISS
+            read = self.fast.read(facts)
+            if read is not MISS:
+                return self._facts(*read)
+        return self.check_fully(facts, source)
+
+    def check_fully(self, facts, source: str | None = None) -> Facts:
+        """Every problem of the record, or its Facts: the reference reading."""
         problems: list[Diagnostic] = []
 
         def bad(code: str, message: str, hint: str | None = None) -> None:
@@ -136,6 +146,9 @@ class FactChecker:
                 written[spec.index] = raw_value
         if problems:
             raise RulesError(problems)
+        return self._facts(vector, written)
+
+    def _facts(self, vector: list, written: list) -> Facts:
         values = {}
         for spec, value in zip(self.inputs, vector):
             values[spec.key] = spec.options[value] if spec.type == "one of" and value is not None else value

@@ -109,7 +109,8 @@ def build(rulesets_dir: Path, fixtures_dir: Path, out_dir: Path,
           fail_under: Fraction | None = None, fail_on: str | None = None) -> BuildResult:
     """`fail_under` and `fail_on` (from the command line) override the
     project's `coverage-fail-under` and `fail-on`."""
-    from clinrules.compiler import compile_file, dumps
+    from clinrules.cache import compile_file
+    from clinrules.compiler import dumps
     from clinrules.lint import find_config, lint
 
     result = BuildResult([])

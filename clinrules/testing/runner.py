@@ -224,7 +224,7 @@ def load_ruleset(path: Path) -> tuple[dict, Any]:
 
     suffix = path.suffix.lower()
     if suffix == ".rules":
-        from clinrules.compiler import compile_file
+        from clinrules.cache import compile_file
 
         doc = compile_file(path)
     elif suffix == ".json":

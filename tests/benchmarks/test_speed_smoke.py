@@ -1,0 +1,25 @@
+"""The speed benchmark runs at its smallest sizes, this tree beside a baseline
+(here the same tree: the smoke run checks the machinery, asserts no timing)."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_speed_benchmark_smoke():
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "speed.py"), "--smoke", "--baseline", str(ROOT)],
+        capture_output=True, text=True, timeout=600, cwd=ROOT,
+    )
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0].startswith("table: 100 rules, 5 inputs")
+    assert lines[1].split()[:2] == ["figure", "baseline"]
+    for label in ("CLI start-up", "`clinrules lint`, lark-cython", "`clinrules lint`, pure Lark",
+                  "second `clinrules lint` (cache)", "compile 10,000 rules, lark-cython", "compile 10,000 rules, pure Lark",
+                  "evaluate from unit strings, median",
+                  "evaluate from plain numbers, p99", "evaluate validated facts"):
+        (row,) = [line for line in lines if line.startswith(label)]
+        assert " s " in row or "MB/s" in row or " us" in row, row
