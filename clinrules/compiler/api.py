@@ -41,12 +41,19 @@ STAGES: tuple[tuple[str, Callable[[Compilation], None]], ...] = (
 
 SCHEMA = "compiled-ruleset"
 
-__all__ = ["STAGES", "compile_source", "compile_file", "dumps"]
+__all__ = ["STAGES", "compile_source", "compile_file", "compile_tree", "dumps"]
 
 
 def compile_source(text: str, path: str) -> dict:
     """Compile the text of one `.rules` file; raise RulesError with every problem found."""
     return _compile(text, path, None)
+
+
+def compile_tree(tree, path: str) -> dict:
+    """Compile a file already parsed by `clinrules.dsl.parse` (an editor that
+    re-parses only the statements it changed); the same stages and errors as
+    `compile_source` of the tree's text."""
+    return _compile(tree.text, path, None, tree)
 
 
 def compile_file(path) -> dict:
@@ -75,14 +82,14 @@ def _unreadable(path: str, message: str, hint: str | None = None) -> RulesError:
     return RulesError([Diagnostic("unreadable-file", message, file=path, hint=hint)])
 
 
-def _compile(text: str, path: str, raw: bytes | None) -> dict:
+def _compile(text: str, path: str, raw: bytes | None, tree=None) -> dict:
     # The syntax tree and the document hold no reference cycles; letting the
     # cyclic collector scan them again and again while they grow costs more
     # than a third of the compile time of a large ruleset.
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _compile_stages(text, path, raw)
+        return _compile_stages(text, path, raw, tree)
     except RecursionError:
         # The parser and stage `nesting` hold conditions to MAX_NESTING
         # levels; this is the last guard, so no input ever ends in a traceback.
@@ -94,8 +101,8 @@ def _compile(text: str, path: str, raw: bytes | None) -> dict:
             gc.enable()
 
 
-def _compile_stages(text: str, path: str, raw: bytes | None) -> dict:
-    comp = Compilation(dsl.parse(text, path), path)
+def _compile_stages(text: str, path: str, raw: bytes | None, tree=None) -> dict:
+    comp = Compilation(tree if tree is not None else dsl.parse(text, path), path)
     for _name, stage in STAGES:
         stage(comp)
     if comp.diagnostics:
