@@ -49,11 +49,13 @@ def compile_source(text: str, path: str) -> dict:
     return _compile(text, path, None)
 
 
-def compile_tree(tree, path: str) -> dict:
+def compile_tree(tree, path: str, *, validate: bool = True) -> dict:
     """Compile a file already parsed by `clinrules.dsl.parse` (an editor that
     re-parses only the statements it changed); the same stages and errors as
-    `compile_source` of the tree's text."""
-    return _compile(tree.text, path, None, tree)
+    `compile_source` of the tree's text. `validate=False` skips checking the
+    emitted document against its JSON Schema (a guard against compiler bugs,
+    not against editors' mistakes), for an editor checking on every key."""
+    return _compile(tree.text, path, None, tree, validate)
 
 
 def compile_file(path) -> dict:
@@ -82,14 +84,14 @@ def _unreadable(path: str, message: str, hint: str | None = None) -> RulesError:
     return RulesError([Diagnostic("unreadable-file", message, file=path, hint=hint)])
 
 
-def _compile(text: str, path: str, raw: bytes | None, tree=None) -> dict:
+def _compile(text: str, path: str, raw: bytes | None, tree=None, validate: bool = True) -> dict:
     # The syntax tree and the document hold no reference cycles; letting the
     # cyclic collector scan them again and again while they grow costs more
     # than a third of the compile time of a large ruleset.
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _compile_stages(text, path, raw, tree)
+        return _compile_stages(text, path, raw, tree, validate)
     except RecursionError:
         # The parser and stage `nesting` hold conditions to MAX_NESTING
         # levels; this is the last guard, so no input ever ends in a traceback.
@@ -101,14 +103,14 @@ def _compile(text: str, path: str, raw: bytes | None, tree=None) -> dict:
             gc.enable()
 
 
-def _compile_stages(text: str, path: str, raw: bytes | None, tree=None) -> dict:
+def _compile_stages(text: str, path: str, raw: bytes | None, tree=None, validate: bool = True) -> dict:
     comp = Compilation(tree if tree is not None else dsl.parse(text, path), path)
     for _name, stage in STAGES:
         stage(comp)
     if comp.diagnostics:
         raise RulesError(comp.diagnostics)
     emit(comp, raw)
-    found = schema_problems(SCHEMA, comp.doc)
+    found = schema_problems(SCHEMA, comp.doc) if validate else None
     if found:
         first = found[0]
         where = first.path or "(top)"

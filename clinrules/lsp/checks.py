@@ -95,11 +95,12 @@ def _default_parse(text: str, path: str):
     return parse(text, path)
 
 
-def check_text(text: str, path: str, parse: Parser | None = None) -> Checked:
+def check_text(text: str, path: str, parse: Parser | None = None, validate: bool = True) -> Checked:
     """Parse and compile `text` as the file `path`; never raises for bad input.
 
     `parse` may be an incremental parser (`incremental.StatementCache.parse`)
-    that returns the same tree as `clinrules.dsl.parse`.
+    that returns the same tree as `clinrules.dsl.parse`; `validate=False`
+    skips the compiled document's schema check (see `compile_tree`).
     """
     from clinrules.compiler import compile_tree
 
@@ -107,7 +108,7 @@ def check_text(text: str, path: str, parse: Parser | None = None) -> Checked:
     tree = doc = None
     try:
         tree = (parse or _default_parse)(text, path)
-        doc = compile_tree(tree, path)
+        doc = compile_tree(tree, path, validate=validate)
         errors: list[Problem] = []
     except RulesError as exc:
         errors = [from_diagnostic(d, lines) for d in exc.diagnostics]

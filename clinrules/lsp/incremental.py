@@ -131,15 +131,23 @@ def _chunk_of(starts: list[int], line: int) -> int:
 
 
 def _moved(node, delta: int):
-    """A copy of a syntax tree node with every location `delta` lines lower."""
+    """A copy of a syntax tree node with every location `delta` lines lower.
+
+    The tree's dataclasses are frozen (and slot-free): a copy is made by
+    filling a new object's `__dict__`, several times cheaper than calling
+    each constructor, which matters when an Enter moves a thousand rules."""
     if isinstance(node, Location):
         return Location(node.line + delta, node.column,
                         None if node.end_line is None else node.end_line + delta, node.end_column)
     if isinstance(node, tuple):
-        return tuple(_moved(item, delta) for item in node)
+        return tuple([_moved(item, delta) for item in node])
     names = _FIELDS.get(type(node))
     if names is None:
-        if not dataclasses.is_dataclass(node):
-            return node
+        if not dataclasses.is_dataclass(node) or hasattr(type(node), "__slots__"):
+            return node if not dataclasses.is_dataclass(node) else dataclasses.replace(
+                node, **{f.name: _moved(getattr(node, f.name), delta) for f in dataclasses.fields(node)})
         names = _FIELDS[type(node)] = tuple(f.name for f in dataclasses.fields(node))
-    return type(node)(*(_moved(getattr(node, n), delta) for n in names))
+    copy = object.__new__(type(node))
+    values = node.__dict__
+    copy.__dict__.update({n: _moved(values[n], delta) for n in names})
+    return copy

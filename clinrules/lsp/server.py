@@ -60,10 +60,25 @@ class Document:
     path: str
     version: int = 0
     checked: Checked | None = None
-    index: Index | None = None  # of the last version that parsed
-    lines: list[str] = field(default_factory=list)  # of that version
+    parsed: Checked | None = None  # the last version that parsed
     findings: list[Problem] = field(default_factory=list)  # of the last lint
+    shown_findings: list = field(default_factory=list)  # the same, as LSP diagnostics
     parser: StatementCache = field(default_factory=StatementCache)
+    _index: tuple | None = None  # (the Checked it was built from, its Index)
+
+    @property
+    def index(self) -> Index | None:
+        """The names of the last version that parsed, built when first asked
+        for (diagnostics do not need it, hover and completion do)."""
+        if self.parsed is None:
+            return None
+        if self._index is None or self._index[0] is not self.parsed:
+            self._index = (self.parsed, Index(self.parsed.tree))
+        return self._index[1]
+
+    @property
+    def lines(self) -> list[str]:
+        return self.parsed.lines if self.parsed is not None else []
 
 
 class RulesServer(LanguageServer):
@@ -88,16 +103,17 @@ class RulesServer(LanguageServer):
         if doc is None:
             doc = self.documents[uri] = Document(uri, to_fs_path(uri) or uri)
         with self.lock:
-            checked = check_text(text_doc.source, doc.path, parse=doc.parser.parse)
+            checked = check_text(text_doc.source, doc.path, parse=doc.parser.parse, validate=False)
             doc.version = text_doc.version or 0
             doc.checked = checked
             if checked.tree is not None:
-                doc.index = Index(checked.tree)
-                doc.lines = checked.lines
+                doc.parsed = checked
         # Until the linter has looked at this version, the last findings stand
         # (a file with errors cannot be linted: only its errors show).
-        shown = checked.errors if checked.errors else checked.errors + doc.findings
-        self.publish(doc, shown)
+        if checked.errors:
+            self.publish(doc, [self.diagnostic(doc.uri, p) for p in checked.errors])
+        else:
+            self.publish(doc, doc.shown_findings)
         if checked.doc is not None:
             version = doc.version
             loop = asyncio.get_running_loop()
@@ -115,11 +131,12 @@ class RulesServer(LanguageServer):
         if doc.version != version:
             return
         doc.findings = future.result()
-        self.publish(doc, checked.errors + doc.findings)
+        doc.shown_findings = [self.diagnostic(doc.uri, p) for p in doc.findings]
+        self.publish(doc, doc.shown_findings)
 
-    def publish(self, doc: Document, problems: list[Problem]) -> None:
+    def publish(self, doc: Document, diagnostics: list[t.Diagnostic]) -> None:
         self.text_document_publish_diagnostics(t.PublishDiagnosticsParams(
-            uri=doc.uri, version=doc.version, diagnostics=[self.diagnostic(doc.uri, p) for p in problems],
+            uri=doc.uri, version=doc.version, diagnostics=diagnostics,
         ))
 
     @staticmethod
@@ -159,19 +176,28 @@ def _span_range(span) -> t.Range:
 server = RulesServer()
 
 
+def is_rules(uri: str, language_id: str | None) -> bool:
+    """A `.rules` file, or a document the editor says is clinrules (an
+    editor that maps `.rules` to plain text also opens other text files)."""
+    return language_id == "clinrules" or uri.lower().endswith(".rules")
+
+
 @server.feature(t.TEXT_DOCUMENT_DID_OPEN)
 def did_open(ls: RulesServer, params: t.DidOpenTextDocumentParams) -> None:
-    ls.refresh(params.text_document.uri)
+    if is_rules(params.text_document.uri, params.text_document.language_id):
+        ls.refresh(params.text_document.uri)
 
 
 @server.feature(t.TEXT_DOCUMENT_DID_CHANGE)
 def did_change(ls: RulesServer, params: t.DidChangeTextDocumentParams) -> None:
-    ls.refresh(params.text_document.uri)
+    if params.text_document.uri in ls.documents:
+        ls.refresh(params.text_document.uri)
 
 
 @server.feature(t.TEXT_DOCUMENT_DID_SAVE)
 def did_save(ls: RulesServer, params: t.DidSaveTextDocumentParams) -> None:
-    ls.refresh(params.text_document.uri)
+    if params.text_document.uri in ls.documents:
+        ls.refresh(params.text_document.uri)
 
 
 @server.feature(t.TEXT_DOCUMENT_DID_CLOSE)
