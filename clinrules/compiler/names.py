@@ -9,6 +9,7 @@ Rule names live apart, since conditions never refer to rules.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -36,6 +37,7 @@ _FIRST_WORD = re.compile(r"[^\W\d_][\w'/-]*")
 _LATER_WORD = re.compile(r"[^\W\d_][\w'/-]*|\d+")
 
 
+@functools.lru_cache(maxsize=8192)  # called for every condition's text; names repeat
 def spell(name: str, context: str = "condition") -> str:
     """A name as an editor would write it inside a condition: quoted only when needed.
 

@@ -7,6 +7,7 @@ moment it leaves the source text until it is written as an exact string.
 
 from __future__ import annotations
 
+import functools
 import re
 from fractions import Fraction
 
@@ -15,6 +16,7 @@ from clinrules.exact import exact_str
 _DECIMAL = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
 
 
+@functools.lru_cache(maxsize=8192)  # Fraction(str) is slow; rulesets repeat their thresholds
 def parse_exact(text: str) -> Fraction:
     """The exact value of a decimal as written (`"1.5"`, `"-2"`, `".5"`).
 

@@ -8,12 +8,14 @@ text the editor wrote. Numbers stay as the exact decimal text written
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Union
 
 from clinrules.errors import Location
 
 
+@functools.lru_cache(maxsize=16384)  # every use of a name asks again; names repeat
 def name_key(text: str) -> str:
     """How names match: case-insensitively, white space folded to one space."""
     return " ".join(text.split()).casefold()

@@ -7,6 +7,7 @@ the editor can never show something the CLI would not.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import subprocess
 import sys
@@ -236,3 +237,28 @@ def test_lsp_without_the_editor_extra_says_how_to_install(tmp_path):
     assert done.returncode == 2
     assert "pip install 'clinrules[editor]'" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_other_text_files_are_left_alone_and_references_are_found(tmp_path):
+    """An editor that maps .rules to plain text also opens other text files:
+    the server checks only .rules (or clinrules) documents."""
+    notes = tmp_path / "notes.txt"
+    notes.write_text("IF this were checked it would be a syntax error\n")
+    path = tmp_path / "neck.rules"
+    path.write_text(SMALL)
+
+    async def body():
+        async with Session() as s:
+            s.client.text_document_did_open(t.DidOpenTextDocumentParams(text_document=t.TextDocumentItem(
+                uri=notes.as_uri(), language_id="plaintext", version=1, text=notes.read_text())))
+            uri = s.open(path)
+            await s.diagnostics(uri, 1)
+            assert notes.as_uri() not in s.published
+            line, col = _line(SMALL, "input duration")
+            found = await asyncio.wait_for(s.client.text_document_references_async(t.ReferenceParams(
+                text_document=t.TextDocumentIdentifier(uri=uri), position=t.Position(line=line, character=col + 7),
+                context=t.ReferenceContext(include_declaration=False))), 60)
+            assert sorted(r.range.start.line for r in found) == [
+                _line(SMALL, "define red flags")[0], _line(SMALL, "duration < 6")[0], _line(SMALL, "duration >= 4")[0]]
+
+    run(body)
