@@ -39,7 +39,8 @@ class StatementCache:
     def __init__(self) -> None:
         self.header: str | None = None
         self.header_tree = None
-        self.chunks: dict[str, tuple[int, tuple]] = {}  # chunk text -> (line parsed at, statements)
+        # chunk text -> [line it is at now, its statements, their Location objects]
+        self.chunks: dict[str, list] = {}
         self.reparsed = 0  # chunks parsed by the last call (for tests and the benchmark)
 
     def parse(self, text: str, path: str) -> ast.RulesFile:
@@ -55,21 +56,21 @@ class StatementCache:
         if header != self.header:
             return self._whole(text, path, lines, seed=True)
         statements: list = []
-        fresh: dict[str, tuple[int, tuple]] = {}
+        fresh: dict[str, list] = {}
         self.reparsed = 0
         for i, start in enumerate(starts):
             end = starts[i + 1] if i + 1 < len(starts) else len(lines)
             chunk = "\n".join(lines[start:end])
-            cached = self.chunks.get(chunk) or fresh.get(chunk)
-            if cached is None:
+            entry = self.chunks.get(chunk) if chunk not in fresh else None  # a repeated chunk gets its own tree
+            if entry is None:
                 padded = header + "\n" * (start - starts[0] + 1) + chunk
                 found = parse_with_comments(padded, path)[0].statements
                 self.reparsed += 1
-                cached = (start, found)
-            elif cached[0] != start:
-                cached = (start, tuple(_moved(s, start - cached[0]) for s in cached[1]))
-            fresh[chunk] = cached
-            statements.extend(cached[1])
+                entry = [start, found, _locations(found)]
+            elif entry[0] != start:
+                _move(entry, start)
+            fresh[chunk] = entry
+            statements.extend(entry[1])
         self.chunks = fresh
         return ast.RulesFile(path=path, text=text, header=self.header_tree, statements=tuple(statements))
 
@@ -96,7 +97,8 @@ class StatementCache:
             end = starts[i + 1] if i + 1 < len(starts) else len(lines)
             if not by_chunk[i]:
                 return  # a chunk with no statement: parse chunk by chunk from scratch next time
-            self.chunks["\n".join(lines[start:end])] = (start, tuple(by_chunk[i]))
+            found = tuple(by_chunk[i])
+            self.chunks["\n".join(lines[start:end])] = [start, found, _locations(found)]
         self.header = "\n".join(lines[: starts[0]])
         self.header_tree = tree.header
 
@@ -130,24 +132,38 @@ def _chunk_of(starts: list[int], line: int) -> int:
     return bisect.bisect_right(starts, line) - 1
 
 
-def _moved(node, delta: int):
-    """A copy of a syntax tree node with every location `delta` lines lower.
+def _locations(statements: tuple) -> list[Location]:
+    """Every Location object in these statements, each once."""
+    seen: dict[int, Location] = {}
+    stack = list(statements)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, Location):
+            seen[id(node)] = node
+        elif isinstance(node, tuple):
+            stack.extend(node)
+        elif dataclasses.is_dataclass(node):
+            names = _FIELDS.get(type(node))
+            if names is None:
+                names = _FIELDS[type(node)] = tuple(f.name for f in dataclasses.fields(node))
+            stack.extend(getattr(node, n) for n in names)
+    return list(seen.values())
 
-    The tree's dataclasses are frozen (and slot-free): a copy is made by
-    filling a new object's `__dict__`, several times cheaper than calling
-    each constructor, which matters when an Enter moves a thousand rules."""
-    if isinstance(node, Location):
-        return Location(node.line + delta, node.column,
-                        None if node.end_line is None else node.end_line + delta, node.end_column)
-    if isinstance(node, tuple):
-        return tuple([_moved(item, delta) for item in node])
-    names = _FIELDS.get(type(node))
-    if names is None:
-        if not dataclasses.is_dataclass(node) or hasattr(type(node), "__slots__"):
-            return node if not dataclasses.is_dataclass(node) else dataclasses.replace(
-                node, **{f.name: _moved(getattr(node, f.name), delta) for f in dataclasses.fields(node)})
-        names = _FIELDS[type(node)] = tuple(f.name for f in dataclasses.fields(node))
-    copy = object.__new__(type(node))
-    values = node.__dict__
-    copy.__dict__.update({n: _moved(values[n], delta) for n in names})
-    return copy
+
+def _move(entry: list, start: int) -> None:
+    """Move a cached chunk's statements to the line `start`, in place.
+
+    The cache owns these trees (a tree it returned is superseded by the
+    next call), so their frozen Locations are moved where they are rather
+    than copied: an Enter near the top of a 1,500-rule file moves every
+    statement below it, and copying every node costs more than the whole
+    parse it saves. The entry records its new line at once, so a syntax
+    error later in the same call leaves the cache consistent.
+    """
+    delta = start - entry[0]
+    for loc in entry[2]:
+        values = loc.__dict__
+        values["line"] += delta
+        if values["end_line"] is not None:
+            values["end_line"] += delta
+    entry[0] = start

@@ -92,3 +92,17 @@ def test_an_edit_reparses_one_statement_and_moves_the_rest():
 def test_odd_texts_are_parsed_whole(text):
     cache = StatementCache()
     assert outcome(cache.parse, text) == outcome(parse, text)
+
+
+def test_a_syntax_error_after_moved_statements_leaves_the_cache_consistent():
+    text = generate(100)
+    cache = StatementCache()
+    cache.parse(text, "x.rules")
+    lines = text.split("\n")
+    rule = next(i for i, line in enumerate(lines) if line.startswith("rule r80:"))
+    broken = lines[:30] + [""] + lines[30:rule + 1] + ["  THEN THEN"] + lines[rule + 2:]
+    assert outcome(cache.parse, "\n".join(broken)) == outcome(parse, "\n".join(broken))
+    assert isinstance(outcome(parse, "\n".join(broken)), list)  # the error, not a tree
+    fixed = lines[:30] + [""] + lines[30:]
+    assert cache.parse("\n".join(fixed), "x.rules") == parse("\n".join(fixed), "x.rules")
+    assert cache.parse(text, "x.rules") == parse(text, "x.rules")
