@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
@@ -28,6 +29,11 @@ from clinrules.lsp import actions, completion, hover
 from clinrules.lsp.checks import Checked, Problem, check_text, lint_checked
 from clinrules.lsp.incremental import StatementCache
 from clinrules.lsp.symbols import Index, Symbol
+
+# Sent after each check and each lint of a version, for status bars and the
+# benchmark: {"uri", "version", "errors" or "findings", "milliseconds"}.
+CHECKED = "$/clinrules/checked"
+LINTED = "$/clinrules/linted"
 
 SEVERITY = {
     "error": t.DiagnosticSeverity.Error,
@@ -62,6 +68,7 @@ class Document:
     checked: Checked | None = None
     parsed: Checked | None = None  # the last version that parsed
     findings: list[Problem] = field(default_factory=list)  # of the last lint
+    showing_errors: bool = False  # the last publication held errors
     shown_findings: list = field(default_factory=list)  # the same, as LSP diagnostics
     parser: StatementCache = field(default_factory=StatementCache)
     _index: tuple | None = None  # (the Checked it was built from, its Index)
@@ -102,37 +109,56 @@ class RulesServer(LanguageServer):
         doc = self.documents.get(uri)
         if doc is None:
             doc = self.documents[uri] = Document(uri, to_fs_path(uri) or uri)
+        started = time.perf_counter()
         with self.lock:
             checked = check_text(text_doc.source, doc.path, parse=doc.parser.parse, validate=False)
             doc.version = text_doc.version or 0
             doc.checked = checked
             if checked.tree is not None:
                 doc.parsed = checked
-        # Until the linter has looked at this version, the last findings stand
-        # (a file with errors cannot be linted: only its errors show).
+        # Errors are shown at once, and taken away at once when fixed. Lint
+        # findings need a file without errors, and the linter's time: until
+        # it has looked at this version, the last findings stand (a clean
+        # edit of a clean file publishes nothing until then).
         if checked.errors:
             self.publish(doc, [self.diagnostic(doc.uri, p) for p in checked.errors])
-        else:
+            doc.showing_errors = True
+        elif doc.showing_errors:
             self.publish(doc, doc.shown_findings)
+            doc.showing_errors = False
+        self.protocol.notify(CHECKED, {"uri": doc.uri, "version": doc.version, "errors": len(checked.errors),
+                                       "milliseconds": round((time.perf_counter() - started) * 1000)})
         if checked.doc is not None:
             version = doc.version
             loop = asyncio.get_running_loop()
             future = loop.run_in_executor(self.linter, self._lint, doc, checked, version)
             future.add_done_callback(lambda f: self._linted(doc, checked, version, f))
 
-    def _lint(self, doc: Document, checked: Checked, version: int) -> list[Problem] | None:
+    def _lint(self, doc: Document, checked: Checked, version: int) -> tuple[list[Problem], float] | None:
         if doc.version != version:
             return None  # typed on: a newer version is queued
-        return lint_checked(checked)
+        started = time.perf_counter()
+        return lint_checked(checked), time.perf_counter() - started
 
     def _linted(self, doc: Document, checked: Checked, version: int, future) -> None:
-        if future.cancelled() or future.exception() is not None or future.result() is None:
+        if future.cancelled():
+            return
+        if future.exception() is not None:  # a bug in clinrules: say so, keep serving
+            exc = future.exception()
+            self.window_log_message(t.LogMessageParams(
+                type=t.MessageType.Error,
+                message=f"clinrules lint failed on {doc.path} ({type(exc).__name__}: {exc}); this is a bug in clinrules",
+            ))
+            return
+        if future.result() is None:
             return
         if doc.version != version:
             return
-        doc.findings = future.result()
+        doc.findings, seconds = future.result()
         doc.shown_findings = [self.diagnostic(doc.uri, p) for p in doc.findings]
         self.publish(doc, doc.shown_findings)
+        self.protocol.notify(LINTED, {"uri": doc.uri, "version": version, "findings": len(doc.findings),
+                                      "milliseconds": round(seconds * 1000)})
 
     def publish(self, doc: Document, diagnostics: list[t.Diagnostic]) -> None:
         self.text_document_publish_diagnostics(t.PublishDiagnosticsParams(

@@ -32,6 +32,18 @@ class Session:
             self.published.setdefault(params.uri, []).append((time.perf_counter(), params.version, params.diagnostics))
             self.changed.set()
 
+        self.notes: dict[str, list[tuple[str, int, int]]] = {}  # uri -> (kind, version, count)
+
+        def _note(kind: str, count: str):
+            def handler(params) -> None:
+                get = params.get if isinstance(params, dict) else lambda k: getattr(params, k)
+                self.notes.setdefault(get("uri"), []).append((kind, get("version"), get(count)))
+                self.changed.set()
+            return handler
+
+        self.client.feature("$/clinrules/checked")(_note("checked", "errors"))
+        self.client.feature("$/clinrules/linted")(_note("linted", "findings"))
+
         @self.client.feature(t.WINDOW_SHOW_MESSAGE)
         def _message(params) -> None:
             pass
@@ -99,18 +111,29 @@ class Session:
             except asyncio.TimeoutError:
                 pass
 
-    async def linted(self, uri: str, version: int) -> list[t.Diagnostic]:
-        """The diagnostics of `version` once the linter has run.
+    async def _until(self, done, what: str) -> None:
+        deadline = time.monotonic() + WAIT
+        while not done():
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise AssertionError(f"timed out waiting for {what}; notes: {self.notes}")
+            self.changed.clear()
+            try:
+                await asyncio.wait_for(self.changed.wait(), remaining)
+            except asyncio.TimeoutError:
+                pass
 
-        The server publishes twice for a version that compiles: its checks
-        at once (with the last lint findings), then the fresh lint findings.
-        A version with errors is published once (it cannot be linted)."""
-        first = await self.diagnostics(uri, version)
-        if any(d.source == "clinrules" for d in first):
-            return first
-        count = lambda: len([e for e in self.published.get(uri, []) if e[1] == version])  # noqa: E731
-        await self.diagnostics(uri, version, lambda _: count() >= 2)
-        return [e for e in self.published[uri] if e[1] == version][1][2]
+    async def linted(self, uri: str, version: int) -> list[t.Diagnostic]:
+        """The diagnostics shown for `version` once the server is done with it:
+        its errors, or (when it has none) the linter's findings."""
+        def done() -> bool:
+            for kind, v, count in self.notes.get(uri, []):
+                if v == version and (kind == "linted" or (kind == "checked" and count)):
+                    return True
+            return False
+
+        await self._until(done, f"version {version} to be checked and linted")
+        return [e for e in self.published[uri] if e[1] == version][-1][2]
 
     # --- requests -----------------------------------------------------------------
 

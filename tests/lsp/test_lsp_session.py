@@ -85,11 +85,13 @@ def test_a_document_edited_in_several_steps(tmp_path):
             # step 2: misspell a name (an incremental edit of one range)
             line, col = _line(SMALL, "no red flags")
             s.edit(uri, line, col + len("no red flag"), line, col + len("no red flags"), "")
-            broken = await s.diagnostics(uri, 2)
+            broken = await s.linted(uri, 2)
             path.write_text(SMALL.replace("no red flags", "no red flag"))
             cli = cli_json("check", str(path))["diagnostics"]
             assert [(d.code, d.message.split("\n")[0]) for d in broken] == [(c["code"], c["message"]) for c in cli]
             (error,) = broken
+            assert ("checked", 2, 1) in s.notes[uri]  # the server says when a version is checked
+            assert ("linted", 1, 3) in s.notes[uri]  # and linted (3 findings)
             assert (error.range.start.line, error.range.start.character) == (line, col + 3)
             assert error.range.end.character == col + len("no red flag")
             assert "hint: declare it" in error.message
