@@ -24,12 +24,8 @@ def serve_command(host: str, port: int) -> None:
     folder it was started in. Needs the editor extra:
     pip install 'clinrules[editor]'. Stop it with Ctrl-C.
     """
-    try:
-        from clinrules.workbench import serve
-    except ImportError as exc:  # pragma: no cover - the import itself needs nothing extra
-        echo_err(f"error: `clinrules serve` needs the editor extra ({exc.name}); "
-                 "install it with: pip install 'clinrules[editor]'")
-        raise SystemExit(EXIT_USAGE)
+    from clinrules.workbench import serve
+
     try:
         import starlette  # noqa: F401
         import uvicorn  # noqa: F401
@@ -47,4 +43,9 @@ def serve_command(host: str, port: int) -> None:
         shown = f"[{bound[0]}]" if ":" in bound[0] else bound[0]
         click.echo(f"clinrules workbench for {root} at http://{shown}:{bound[1]}/ (Ctrl-C stops it)", color=False)
 
-    serve(root, host=host, port=port, on_ready=ready)
+    try:
+        serve(root, host=host, port=port, on_ready=ready)
+    except OSError as exc:
+        echo_err(f"error: cannot listen on {host}:{port}: {exc.strerror or exc}; "
+                 "give another --port (0 picks a free one)")
+        raise SystemExit(EXIT_USAGE)
