@@ -30,6 +30,8 @@ class Completion:
 
 def complete(index: Index, lines: list[str], line: int, column: int) -> list[Completion]:
     before = _statement_before(lines, line, column)
+    if _in_text(before):
+        return []  # inside a BECAUSE string or a comment: prose, not names
     then = _AFTER_THEN.search(before)
     if then and "BECAUSE" not in then.group("rest").upper():
         return _options(index)
@@ -44,6 +46,28 @@ def complete(index: Index, lines: list[str], line: int, column: int) -> list[Com
         if values:
             return values
     return _names(index)
+
+
+def _in_text(before: str) -> bool:
+    """Whether the cursor stands inside a string or a comment."""
+    in_string = False
+    i = 0
+    while i < len(before):
+        c = before[i]
+        if in_string:
+            if c == "\\":
+                i += 1
+            elif c == '"':
+                in_string = False
+        elif c == '"':
+            in_string = True
+        elif c == "#":
+            newline = before.find("\n", i)
+            if newline < 0:
+                return True
+            i = newline
+        i += 1
+    return in_string
 
 
 def _statement_before(lines: list[str], line: int, column: int) -> str:

@@ -114,3 +114,14 @@ def test_quick_fix_keeps_the_editors_quotes():
     assert actions.replacement("nausea and vomiting", '"nausea and vomitin"') == '"nausea and vomiting"'
     assert actions.replacement("red flags", "red flag") == "red flags"
     assert actions.replacement("red flags", '"red flag"') == '"red flags"'
+
+
+def test_no_completion_inside_a_reason_or_a_comment():
+    checked = check_text(TEXT, "x.rules")
+    index = Index(checked.tree)
+    line, col = position(TEXT, '"Left." [1]', 3)
+    assert completion.complete(index, checked.lines, line, col) == []
+    lines = checked.lines + ["# a note about side "]
+    assert completion.complete(index, lines, len(lines) - 1, len(lines[-1])) == []
+    line, col = position(TEXT, '"Left." [1]', len('"Left." ['))
+    assert completion.complete(index, checked.lines, line, col) != []  # outside the string again
