@@ -27,6 +27,8 @@ COMMANDS: dict[str, str] = {
     "build": "clinrules.cli.build:build_command",
     "fmt": "clinrules.cli.fmt:fmt_command",
     "units": "clinrules.cli.units:units_command",
+    "lsp": "clinrules.cli.lsp:lsp_command",
+    "serve": "clinrules.cli.serve:serve_command",
 }
 
 

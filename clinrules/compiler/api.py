@@ -41,12 +41,21 @@ STAGES: tuple[tuple[str, Callable[[Compilation], None]], ...] = (
 
 SCHEMA = "compiled-ruleset"
 
-__all__ = ["STAGES", "compile_source", "compile_file", "compile_bytes", "dumps"]
+__all__ = ["STAGES", "compile_source", "compile_file", "compile_bytes", "compile_tree", "dumps"]
 
 
 def compile_source(text: str, path: str) -> dict:
     """Compile the text of one `.rules` file; raise RulesError with every problem found."""
     return _compile(text, path, None)
+
+
+def compile_tree(tree, path: str, *, validate: bool = True) -> dict:
+    """Compile a file already parsed by `clinrules.dsl.parse` (an editor that
+    re-parses only the statements it changed); the same stages and errors as
+    `compile_source` of the tree's text. `validate=False` skips checking the
+    emitted document against its JSON Schema (a guard against compiler bugs,
+    not against editors' mistakes), for an editor checking on every key."""
+    return _compile(tree.text, path, None, tree, validate)
 
 
 def compile_file(path) -> dict:
@@ -81,14 +90,14 @@ def _unreadable(path: str, message: str, hint: str | None = None) -> RulesError:
     return RulesError([Diagnostic("unreadable-file", message, file=path, hint=hint)])
 
 
-def _compile(text: str, path: str, raw: bytes | None) -> dict:
+def _compile(text: str, path: str, raw: bytes | None, tree=None, validate: bool = True) -> dict:
     # The syntax tree and the document hold no reference cycles; letting the
     # cyclic collector scan them again and again while they grow costs more
     # than a third of the compile time of a large ruleset.
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _compile_stages(text, path, raw)
+        return _compile_stages(text, path, raw, tree, validate)
     except RecursionError:
         # The parser and stage `nesting` hold conditions to MAX_NESTING
         # levels; this is the last guard, so no input ever ends in a traceback.
@@ -100,14 +109,14 @@ def _compile(text: str, path: str, raw: bytes | None) -> dict:
             gc.enable()
 
 
-def _compile_stages(text: str, path: str, raw: bytes | None) -> dict:
-    comp = Compilation(dsl.parse_all(text, path), path)
+def _compile_stages(text: str, path: str, raw: bytes | None, tree=None, validate: bool = True) -> dict:
+    comp = Compilation(tree if tree is not None else dsl.parse_all(text, path), path)
     for _name, stage in STAGES:
         stage(comp)
     if comp.diagnostics:
         raise RulesError(comp.diagnostics)
     emit(comp, raw)
-    found = schema_problems(SCHEMA, comp.doc)
+    found = schema_problems(SCHEMA, comp.doc) if validate else None
     if found:
         first = found[0]
         where = first.path or "(top)"
