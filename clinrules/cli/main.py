@@ -26,6 +26,7 @@ COMMANDS: dict[str, str] = {
     "coverage": "clinrules.cli.coverage:coverage_command",
     "build": "clinrules.cli.build:build_command",
     "fmt": "clinrules.cli.fmt:fmt_command",
+    "cds-hooks": "clinrules.cli.cds_hooks:cds_hooks_command",
 }
 
 
