@@ -210,9 +210,9 @@ def service(tmp_path_factory, keys, fhir):
         running.stop()
 
 
-def token(keys: Keys, aud: str, *, key=None, alg: str = "RS384", kid: str | None = "ehr-1", **claims) -> str:
+def token(keys: Keys, audience: str, *, key=None, alg: str = "RS384", kid: str | None = "ehr-1", **claims) -> str:
     now = int(time.time())
-    payload = {"iss": ISSUER, "sub": "client-app", "aud": aud, "iat": now, "exp": now + 120,
+    payload = {"iss": ISSUER, "sub": "client-app", "aud": audience, "iat": now, "exp": now + 120,
                "jti": str(uuid.uuid4())}
     payload.update(claims)
     payload = {k: v for k, v in payload.items() if v is not None}
