@@ -228,8 +228,9 @@ def call(running: Running, keys: Keys, body, *, service_id: str = SERVICE_ID, be
          headers: dict | None = None) -> httpx.Response:
     """POST a hook request with a fresh valid JWT (or the `bearer` given)."""
     url = endpoint(running, service_id)
-    sent = {"Authorization": f"Bearer {bearer or token(keys, url)}"}
-    sent.update(headers or {})
+    headers = headers or {}
+    sent = {} if "Authorization" in headers else {"Authorization": f"Bearer {bearer or token(keys, url)}"}
+    sent.update(headers)
     if isinstance(body, (bytes, str)):
         sent.setdefault("Content-Type", "application/json")
         return httpx.post(url, content=body, headers=sent, timeout=20)
