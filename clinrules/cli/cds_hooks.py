@@ -14,8 +14,11 @@ from clinrules.errors import RulesError
 @click.option("--port", default=8080, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on.")
 @click.option("--config", "config_path", metavar="FILE.json", help="Issuers and their keys, FHIR servers, "
               "site bindings, limits (docs/cds-hooks.md).")
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="Worker processes (evaluation is CPU-bound: one per core).")
 @click.option("--insecure-no-auth", is_flag=True, help="Accept calls without a JWT: local testing only.")
-def cds_hooks_command(folder: str, host: str, port: int, config_path: str | None, insecure_no_auth: bool) -> None:
+def cds_hooks_command(folder: str, host: str, port: int, config_path: str | None, workers: int,
+                      insecure_no_auth: bool) -> None:
     """Serve every compiled ruleset in DIR (what `clinrules build` writes) as
     a CDS Hooks 2.0 service over FHIR R4: GET /cds-services, POST
     /cds-services/{id}. Exit code 2 when DIR or the configuration cannot be
@@ -48,6 +51,19 @@ def cds_hooks_command(folder: str, host: str, port: int, config_path: str | None
             echo_err(f"warning: {service.id}: {warning}")
         if service.unreadable:
             echo_err(f"note: {service.id}: not readable from FHIR (always unknown): {', '.join(service.unreadable)}")
-    app = make_app(services, config, base_url=f"http://{host}:{port}", insecure_no_auth=insecure_no_auth)
-    echo_err(f"serving {len(services)} CDS service(s) at http://{host}:{port}/cds-services")
-    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+    base_url = f"http://{host}:{port}"
+    echo_err(f"serving {len(services)} CDS service(s) at {base_url}/cds-services")
+    if workers == 1:
+        app = make_app(services, config, base_url=base_url, insecure_no_auth=insecure_no_auth)
+        uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+        return
+    import json
+    import os
+
+    from clinrules.service.app import ENVIRONMENT
+
+    os.environ[ENVIRONMENT] = json.dumps({"folder": os.path.abspath(folder), "base_url": base_url,
+                                          "config": os.path.abspath(config_path) if config_path else None,
+                                          "insecure_no_auth": insecure_no_auth})
+    uvicorn.run("clinrules.service.app:app_from_environment", factory=True, workers=workers, host=host, port=port,
+                log_level="warning", access_log=False)

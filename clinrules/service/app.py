@@ -32,7 +32,7 @@ from clinrules.service.cards import cards_for
 from clinrules.service.config import ServiceConfig
 from clinrules.service.discovery import CdsService
 from clinrules.service.fetch import fetch_missing
-from clinrules.service.fhir_facts import parse_resource, read_facts
+from clinrules.service.fhir_facts import fhir_models, parse_resource, read_facts
 from clinrules.service.hook_request import RequestError, read_request
 
 log = logging.getLogger("clinrules.service")
@@ -52,6 +52,7 @@ def make_app(services: dict[str, CdsService], config: ServiceConfig, *, base_url
 
     @contextlib.asynccontextmanager
     async def lifespan(app):
+        fhir_models()  # import the FHIR models (about a second) before the first call, not during it
         async with httpx.AsyncClient(limits=httpx.Limits(max_connections=32)) as client:
             state["client"] = client
             yield
@@ -129,6 +130,25 @@ async def _body(request: Request, limit: int) -> bytes:
         if len(body) > limit:
             raise RequestError(413, "request-too-large", f"the request body is over the limit of {limit} bytes")
     return bytes(body)
+
+
+ENVIRONMENT = "CLINRULES_CDS_HOOKS"
+
+
+def app_from_environment() -> Starlette:
+    """The app for each uvicorn worker process (`--workers N`): the command
+    passes the folder, configuration and options in one environment
+    variable, and each worker loads the rulesets itself."""
+    import json
+    import os
+
+    from clinrules.service.config import load_config
+    from clinrules.service.discovery import load_services
+
+    options = json.loads(os.environ[ENVIRONMENT])
+    config = load_config(options["config"])
+    return make_app(load_services(options["folder"], config), config, base_url=options["base_url"],
+                    insecure_no_auth=options["insecure_no_auth"])
 
 
 def parse_error(exc: RulesError) -> RequestError:

@@ -26,6 +26,7 @@ give this patient someone else's data.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -55,8 +56,9 @@ class PatientFacts:
     notes: list = field(default_factory=list)
 
 
-def _models() -> dict:
-    # Imported on first use: the models take about a second to import.
+@functools.cache
+def fhir_models() -> dict:
+    """The R4B model classes by resource type (imported once: about a second)."""
     from fhir.resources.R4B.bundle import Bundle
     from fhir.resources.R4B.condition import Condition
     from fhir.resources.R4B.observation import Observation
@@ -75,7 +77,7 @@ def parse_resource(label: str, raw, expected: str):
         shown = f"a `{str(kind)[:40]}` resource" if kind is not None else "not a FHIR resource (no `resourceType`)"
         raise bad("bad-fhir", f"{label} is {shown}; expected a Bundle or {expected}")
     try:
-        return _models()[kind].model_validate(raw)
+        return fhir_models()[kind].model_validate(raw)
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"]) or "(top)"
