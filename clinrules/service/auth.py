@@ -53,6 +53,7 @@ class Authenticator:
     def __init__(self, config: ServiceConfig) -> None:
         self.issuers = config.issuers
         self._seen: dict[tuple[str, str], float] = {}
+        self._prune_at = 1024
         self._jku: dict[str, tuple[float, jwt.PyJWKSet]] = {}
         self._local = {iss: jwt.PyJWKSet.from_dict(i.jwks) for iss, i in self.issuers.items() if i.jwks}
 
@@ -100,8 +101,9 @@ class Authenticator:
     def _remember(self, iss: str, jti: str, exp: float, now: float) -> None:
         if (iss, jti) in self._seen:
             raise refused("the JWT was already used (its `jti` was seen before)")
-        if len(self._seen) > 1000:
+        if len(self._seen) >= self._prune_at:  # forget expired tokens; amortised: the size doubles between sweeps
             self._seen = {k: e for k, e in self._seen.items() if e + LEEWAY >= now}
+            self._prune_at = max(1024, 2 * len(self._seen))
         self._seen[(iss, jti)] = exp
 
     async def _key(self, iss: str, header: dict, client: httpx.AsyncClient):
