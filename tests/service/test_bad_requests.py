@@ -91,3 +91,23 @@ def test_a_body_over_the_limit_is_413(service, keys):
 
 def test_an_unknown_service_is_404(service, keys):
     assert "no CDS service `nope`" in error(call(service, keys, hook_request(prefetch=GOOD), service_id="nope"), 404)
+
+
+def test_fhir_server_must_be_on_the_allow_list_when_there_is_one():
+    from clinrules.service.hook_request import RequestError, read_request
+
+    body = hook_request(fhirServer="https://fhir.example.org/r4/", fhirAuthorization={
+        "access_token": "t", "token_type": "Bearer"})
+    assert read_request(body, "patient-view", ("https://fhir.example.org/r4",)).fhir_server == \
+        "https://fhir.example.org/r4"
+    with pytest.raises(RequestError, match="not one of the FHIR servers this service may call"):
+        read_request({**body, "fhirServer": "https://fhir.example.org.evil.example"}, "patient-view",
+                     ("https://fhir.example.org",))
+
+
+def test_browser_sandboxes_may_call_cors(service):
+    response = httpx.options(endpoint(service), timeout=10, headers={
+        "Origin": "https://sandbox.example", "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "authorization,content-type"})
+    assert response.status_code == 200
+    assert response.headers["access-control-allow-origin"] in ("*", "https://sandbox.example")

@@ -150,3 +150,13 @@ def test_a_fhir_server_that_refuses_is_a_412(service, keys, fhir_data):
     response = call(service, keys, body)
     assert response.status_code == 412
     assert "prefetch `esr` missing and no `fhirServer`" in response.json()["error"]["message"]
+
+
+def test_two_different_results_at_the_same_latest_time_leave_the_input_unknown(service, keys):
+    prefetch = seed_patient(esr=(10, "mm/h"), crp=(3, "mg/L"), wbc=(7, "10*9/L"))
+    prefetch["crp"] = bundle(observation("p1", LOINC, "1988-5", 4, "mg/L", rid="a"),
+                             observation("p1", LOINC, "1988-5", 40, "mg/L", rid="b"))
+    imaging = cards_of(call(service, keys, hook_request(prefetch=prefetch)))["imaging"]
+    assert imaging["summary"] == "imaging: undecided, needs CRP"
+    assert "CRP: different results at the same latest time (Observation/a, Observation/b); left unknown" in \
+        imaging["detail"]
