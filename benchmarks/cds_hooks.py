@@ -157,10 +157,13 @@ async def load(url: str, bodies: list[bytes], key, clients: int) -> tuple[list[f
                 # signed just before sending (outside the timing), so no token expires during a long run
                 headers = {"Authorization": f"Bearer {mint(key, endpoint)}", "Content-Type": "application/json"}
                 t0 = time.perf_counter()
-                response = await client.post(endpoint, content=bodies[i], headers=headers)
+                try:
+                    response = await client.post(endpoint, content=bodies[i], headers=headers)
+                    failed = response.status_code != 200 or not response.json()["cards"]
+                except httpx.HTTPError:  # a dropped connection is an error of the run, counted, not a crash
+                    failed = True
                 latencies.append(time.perf_counter() - t0)
-                if response.status_code != 200 or not response.json()["cards"]:
-                    errors += 1
+                errors += failed
         t0 = time.perf_counter()
         await asyncio.gather(*(worker() for _ in range(clients)))
         wall = time.perf_counter() - t0

@@ -66,4 +66,6 @@ def cds_hooks_command(folder: str, host: str, port: int, config_path: str | None
                                           "config": os.path.abspath(config_path) if config_path else None,
                                           "insecure_no_auth": insecure_no_auth})
     uvicorn.run("clinrules.service.app:app_from_environment", factory=True, workers=workers, host=host, port=port,
-                log_level="warning", access_log=False)
+                log_level="warning", access_log=False,
+                # a worker busy evaluating under load is not dead: do not restart it (and drop its connections)
+                timeout_worker_healthcheck=60)
