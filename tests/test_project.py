@@ -49,6 +49,9 @@ FORBIDDEN = {
     # the region space reads compiled JSON only: lint, runtime and backends share it
     "space": ("lark", "clinrules.dsl", "clinrules.compiler", "clinrules.lint", "clinrules.runtime",
               "clinrules.testing", "clinrules.cli"),
+    # the CDS Hooks service evaluates through the runtime only
+    "service": ("lark", "clinrules.dsl", "clinrules.compiler", "clinrules.lint", "clinrules.testing",
+                "clinrules.cli", "clinrules.space"),
     "schemas": ("lark", "clinrules.dsl", "clinrules.compiler", "clinrules.runtime", "clinrules.lint"),
     # the cache answers a hit without the parser: compiler and linter are imported on a miss only
     "cache": ("lark", "clinrules.dsl", "clinrules.compiler", "clinrules.lint", "clinrules.runtime",

@@ -29,6 +29,7 @@ COMMANDS: dict[str, str] = {
     "units": "clinrules.cli.units:units_command",
     "lsp": "clinrules.cli.lsp:lsp_command",
     "serve": "clinrules.cli.serve:serve_command",
+    "cds-hooks": "clinrules.cli.cds_hooks:cds_hooks_command",
 }
 
 

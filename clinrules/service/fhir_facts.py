@@ -1,0 +1,286 @@
+"""FHIR R4 resources to the ruleset's facts, read through its codes.
+
+Resources are parsed with `fhir.resources` (the R4B models, which read R4
+Observation, Condition, Patient and Bundle), never by hand, so a malformed
+resource is refused with the path of the bad element. Then, per input
+(`discovery.InputBinding`):
+
+- Observation: the latest one (effective time, else issued) with a matching
+  code and status final, amended or corrected; its `valueQuantity` value and
+  UCUM unit go to the runtime, which converts them exactly to the input's
+  unit (1.2 mg/dL is 12 mg/L); a value with a comparator (`< 5`), two
+  different values at the same latest time, or a missing value leave the
+  input unknown, with a note saying why;
+- Condition: a refuted one says no; an active (or recurring, relapsed) one
+  says yes; an inactive, resolved or in-remission one says no; yes wins over
+  no; entered-in-error, unconfirmed, provisional and differential ones are
+  left out;
+- Patient: the age from a full birthDate (year-month-day), in exact years
+  (completed years plus the elapsed fraction of the current year).
+
+An input with no matching resource is unknown, never "no". A resource about
+another patient than `context.patientId` is refused (400): reading it would
+give this patient someone else's data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+from pydantic import ValidationError
+
+from clinrules.errors import RulesError
+from clinrules.runtime import CompiledRuleset
+from clinrules.service.discovery import CdsService, InputBinding
+from clinrules.service.hook_request import bad
+from clinrules.service.terminology import UCUM
+
+FINAL = {"final", "amended", "corrected"}
+PRESENT = {"active", "recurrence", "relapse"}
+ABSENT = {"inactive", "remission", "resolved"}
+LEFT_OUT_VERIFICATION = {"entered-in-error", "unconfirmed", "provisional", "differential"}
+FULL_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+
+
+@dataclass
+class PatientFacts:
+    """The facts for the runtime (input name -> value), what was read from
+    where (input name -> text for people) and notes on data left out."""
+
+    facts: dict = field(default_factory=dict)
+    read: dict = field(default_factory=dict)
+    notes: list = field(default_factory=list)
+
+
+@functools.cache
+def fhir_models() -> dict:
+    """The R4B model classes by resource type (imported once: about a second)."""
+    from fhir.resources.R4B.bundle import Bundle
+    from fhir.resources.R4B.condition import Condition
+    from fhir.resources.R4B.observation import Observation
+    from fhir.resources.R4B.patient import Patient
+
+    return {"Bundle": Bundle, "Patient": Patient, "Observation": Observation, "Condition": Condition}
+
+
+def parse_resource(label: str, raw, expected: str):
+    """A prefetch or fetched value as a fhir.resources model (a Bundle, or a
+    single resource of the expected type); 400 with the bad element's path."""
+    if not isinstance(raw, dict):
+        raise bad("bad-fhir", f"{label} must be a FHIR resource (a JSON object), or null")
+    kind = raw.get("resourceType")
+    if kind not in ("Bundle", expected):
+        shown = f"a `{str(kind)[:40]}` resource" if kind is not None else "not a FHIR resource (no `resourceType`)"
+        raise bad("bad-fhir", f"{label} is {shown}; expected a Bundle or {expected}")
+    try:
+        return fhir_models()[kind].model_validate(raw)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "(top)"
+        raise bad("bad-fhir", f"{label} is not valid FHIR R4 {kind}: at `{where}`: {first['msg']}") from None
+    except (ValueError, TypeError) as exc:
+        raise bad("bad-fhir", f"{label} is not valid FHIR R4 {kind}: {str(exc)[:200]}") from None
+
+
+def resources_of(parsed, resource_type: str) -> list:
+    if parsed is None:
+        return []
+    if parsed.get_resource_type() == "Bundle":
+        return [e.resource for e in parsed.entry or () if e.resource is not None
+                and e.resource.get_resource_type() == resource_type]
+    return [parsed] if parsed.get_resource_type() == resource_type else []
+
+
+def read_facts(service: CdsService, patient_id: str, parsed: dict, raw: dict, today: dt.date) -> PatientFacts:
+    """The patient's facts from the parsed resources of each binding
+    (`parsed[prefetch_key]`, None when there were none)."""
+    out = PatientFacts()
+    for binding in service.bindings:
+        resource = parsed.get(binding.prefetch_key)
+        if resource is None:
+            continue
+        if binding.resource == "Patient":
+            _age(binding, patient_id, resource, raw.get(binding.prefetch_key) or {}, today, out)
+            continue
+        found = [r for r in resources_of(resource, binding.resource) if _matches(r.code, binding)]
+        for r in found:
+            _same_patient(r, patient_id, binding)
+        if binding.resource == "Observation":
+            _observation(binding, found, out)
+        else:
+            _condition(binding, found, out)
+    _drop_invalid(service.ruleset, out)
+    return out
+
+
+def _matches(concept, binding: InputBinding) -> bool:
+    return concept is not None and any(
+        (c.system, c.code) in binding.codings for c in concept.coding or ()
+    )
+
+
+def _same_patient(resource, patient_id: str, binding: InputBinding) -> None:
+    ref = resource.subject.reference if resource.subject is not None else None
+    if ref is not None and not (ref == f"Patient/{patient_id}" or ref.endswith(f"/Patient/{patient_id}")):
+        raise bad("bad-fhir", f"prefetch `{binding.prefetch_key}` holds {binding.resource}/{resource.id} about "
+                              f"`{ref[:80]}`, not Patient/{patient_id}")
+
+
+def _ref(resource) -> str:
+    return f"{resource.get_resource_type()}/{resource.id or '(no id)'}"
+
+
+def _when(obs):
+    for value in (obs.effectiveDateTime, obs.effectiveInstant,
+                  obs.effectivePeriod.end if obs.effectivePeriod else None,
+                  obs.effectivePeriod.start if obs.effectivePeriod else None, obs.issued):
+        if value is not None:
+            if isinstance(value, dt.datetime):
+                return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
+            if isinstance(value, dt.date):
+                return dt.datetime(value.year, value.month, value.day, tzinfo=dt.timezone.utc)
+    return None
+
+
+def _observation(binding: InputBinding, found: list, out: PatientFacts) -> None:
+    usable = []
+    for obs in found:
+        if obs.status not in FINAL:
+            out.notes.append(f"{binding.name}: {_ref(obs)} left out (status {obs.status})")
+            continue
+        usable.append(obs)
+    if not usable:
+        return
+    dated = [(o, _when(o)) for o in usable]
+    if len(usable) > 1 and any(w is None for _, w in dated):
+        out.notes.append(f"{binding.name}: {len(usable)} results and not all dated; which is latest is unknown")
+        return
+    if len(usable) > 1:
+        latest = max(w for _, w in dated)
+        usable = [o for o, w in dated if w == latest]
+    values = {repr(_value(binding, o)) for o in usable}
+    if len(values) > 1:
+        out.notes.append(f"{binding.name}: different results at the same latest time ("
+                         + ", ".join(_ref(o) for o in usable) + "); left unknown")
+        return
+    obs = usable[0]
+    value = _value(binding, obs)
+    if isinstance(value, str):  # why it cannot be read
+        out.notes.append(f"{binding.name}: {_ref(obs)} {value}; left unknown")
+        return
+    out.facts[binding.name] = value
+    number, unit = (value["value"], value.get("unit")) if isinstance(value, dict) else (value, None)
+    shown = f"{number} {unit}" if unit else f"{number}"
+    when = _when(obs)
+    out.read[binding.name] = f"{shown} ({_ref(obs)}{', ' + when.date().isoformat() if when else ''})"
+
+
+def _value(binding: InputBinding, obs):
+    """The runtime fact of one Observation, or text saying why there is none."""
+    q = obs.valueQuantity
+    if q is not None:
+        if q.value is None:
+            return "has no value"
+        if q.comparator is not None:
+            return f"is `{q.comparator} {q.value}`, not an exact value"
+        unit = q.code if q.code and (q.system in (None, UCUM)) else q.unit
+        if unit in (None, "1") and binding.type == "number":
+            return {"value": q.value}
+        if unit is None:
+            return "has a value without a unit"
+        return {"value": q.value, "unit": unit}  # the runtime converts it, or says why not
+    if obs.valueInteger is not None:
+        return {"value": obs.valueInteger}
+    if obs.dataAbsentReason is not None:
+        reason = obs.dataAbsentReason.text or next((c.code for c in obs.dataAbsentReason.coding or ()), "absent")
+        return f"has no value ({reason})"
+    return "has no numeric value"
+
+
+def _code_of(concept) -> str | None:
+    if concept is None:
+        return None
+    return next((c.code for c in concept.coding or () if c.code), None)
+
+
+def _condition(binding: InputBinding, found: list, out: PatientFacts) -> None:
+    yes, no = [], []
+    for cond in found:
+        verification = _code_of(cond.verificationStatus)
+        clinical = _code_of(cond.clinicalStatus)
+        if verification in LEFT_OUT_VERIFICATION:
+            out.notes.append(f"{binding.name}: {_ref(cond)} left out (verification {verification})")
+        elif verification == "refuted" or clinical in ABSENT:
+            no.append(cond)
+        elif clinical in PRESENT or clinical is None:
+            yes.append(cond)
+        else:
+            out.notes.append(f"{binding.name}: {_ref(cond)} left out (clinical status {clinical})")
+    if yes:
+        out.facts[binding.name] = True
+        out.read[binding.name] = "yes (" + ", ".join(_ref(c) for c in yes) + ")"
+    elif no:
+        out.facts[binding.name] = False
+        out.read[binding.name] = "no (" + ", ".join(_ref(c) for c in no) + ")"
+
+
+def _age(binding: InputBinding, patient_id: str, patient, raw: dict, today: dt.date, out: PatientFacts) -> None:
+    if patient.get_resource_type() != "Patient":
+        raise bad("bad-fhir", f"prefetch `{binding.prefetch_key}` must be the Patient resource")
+    if patient.id is not None and patient.id != patient_id:
+        raise bad("bad-fhir", f"prefetch `{binding.prefetch_key}` is Patient/{patient.id}, not Patient/{patient_id}")
+    text = raw.get("birthDate")
+    if text is None:
+        return
+    match = FULL_DATE.match(str(text))
+    if not match:
+        out.notes.append(f"{binding.name}: birthDate `{text}` is not a full date; age left unknown")
+        return
+    born = dt.date(*map(int, match.groups()))
+    if born > today:
+        out.notes.append(f"{binding.name}: birthDate {born} is after today; age left unknown")
+        return
+    years = exact_age(born, today)
+    out.facts[binding.name] = {"value": years, "unit": "a"}
+    whole = int(years)
+    out.read[binding.name] = f"{whole} years (born {born}, Patient/{patient_id})"
+
+
+def _birthday(born: dt.date, year: int) -> dt.date:
+    """The birthday in `year`; 29 February falls on 1 March in other years."""
+    try:
+        return born.replace(year=year)
+    except ValueError:
+        return dt.date(year, 3, 1)
+
+
+def exact_age(born: dt.date, today: dt.date) -> Fraction:
+    """Completed years plus the elapsed fraction of the year since the last
+    birthday: exactly N on the N-th birthday, never rounded."""
+    years = today.year - born.year
+    if _birthday(born, today.year) > today:
+        years -= 1
+    last = _birthday(born, born.year + years)
+    following = _birthday(born, born.year + years + 1)
+    return years + Fraction((today - last).days, (following - last).days)
+
+
+def _drop_invalid(ruleset: CompiledRuleset, out: PatientFacts) -> None:
+    """A value the runtime refuses (a unit of the wrong kind, out of the
+    plausible range) is left unknown, with the runtime's message as a note."""
+    try:
+        ruleset.validate_facts(out.facts)
+        return
+    except RulesError:
+        pass
+    for name in list(out.facts):
+        try:
+            ruleset.validate_facts({name: out.facts[name]})
+        except RulesError as exc:
+            del out.facts[name]
+            where = out.read.pop(name, "")
+            out.notes.append(f"{name}: {where} cannot be used: " + "; ".join(d.message for d in exc.diagnostics))
