@@ -9,13 +9,22 @@ Kleene evaluation (the fast path in `ruleset`) already settles most
 patients: when no unknown rule could change the outcome even taken as an
 independent yes/no, every completion agrees. Only when it cannot settle a
 decision is this module asked, and it answers exactly without enumerating
-values: in the region space of completions (`clinrules.space`, the space
-the linter reasons in) the patient is a box, known inputs fixed and unknown
-ones free; each unknown rule's yes and no regions are cut to that box, and
-the box is partitioned into cells on which every one of those rules is
-constant (`space.partition`). The results of the cells are the results the
-patient can still get; the inputs across which two cells of different
-results face each other are what the decision needs.
+values, in the region space of completions (`clinrules.space`, the space
+the linter reasons in):
+
+- once per decision, the whole space is partitioned into cells on which the
+  decision's result is constant (`space.partition`, splitting along the
+  rules' own boundaries and stopping as soon as Kleene logic settles a
+  cell), and the cells are indexed (`space.cellindex`);
+- per patient, the patient is a box (known inputs fixed, unknown ones
+  free, whether each was supplied fixed): the cells it meets are a few
+  big-integer ANDs, their results are the results the patient can still
+  get, and the inputs across which two of them face each other are what
+  the decision needs.
+
+A decision whose whole-space partition would exceed `cell_limit` cells is
+partitioned inside each patient's box instead (slower, same answers; the
+property tests run both).
 """
 
 from __future__ import annotations
@@ -25,7 +34,7 @@ from fractions import Fraction
 from typing import NamedTuple
 
 from clinrules.runtime.decide import CONFLICT, NOTHING, DecisionPlan
-from clinrules.space.boxes import Box, restrict
+from clinrules.space.boxes import Box, merge_boxes, restrict
 from clinrules.space.conditions import Conditions
 from clinrules.space.cellindex import CellIndex
 from clinrules.space.partition import TooManyCells, dependent_dims, partition, widen
@@ -71,6 +80,7 @@ class Completions:
         self._supplied = [(d.index, position[d.key]) for d in self.presence]
         self._rule_conditions = [r.get("condition") for r in doc.get("rules", [])]
         self._indexes: dict = {}
+        self.cell_limit = CELL_LIMIT
 
     # --- the patient as a box -------------------------------------------------
 
@@ -127,7 +137,7 @@ class Completions:
 
         The decision's cells over the whole space are computed once and
         indexed; the patient's results are those of the cells it meets. A
-        decision too intricate to partition whole (more than CELL_LIMIT
+        decision too intricate to partition whole (more than `cell_limit`
         cells) is partitioned inside each patient's box instead."""
         index = self.index(plan)
         if index is None:
@@ -153,7 +163,7 @@ class Completions:
             rules = tuple(r for r in sorted(plan.opts))
             has_scope = self.doc.get("scope") is not None
             try:
-                raw = self._partition(plan, {}, (), rules, has_scope, merge=False, limit=CELL_LIMIT)
+                raw = self._partition(plan, {}, (), rules, has_scope, merge=False, limit=self.cell_limit)
             except TooManyCells:
                 self._indexes[plan.index] = None
             else:
@@ -212,7 +222,8 @@ class Completions:
             by_outcome.setdefault(cell.outcome, []).append(cell.box)
         out = {}
         for outcome, boxes in by_outcome.items():
-            out[outcome] = tuple(self.describe(box) for box in widen(boxes, self.dims))
+            merged = merge_boxes(boxes, self.dims)
+            out[outcome] = tuple(self.describe(box) for box in widen(merged, self.dims))
         return out
 
     def describe(self, box: Box) -> str:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Hashable, Sequence
 
-from clinrules.space.boxes import Box
+from clinrules.space.boxes import Box, runs
 from clinrules.space.regions import Dim
 
 
@@ -34,36 +34,62 @@ class CellIndex:
             self.by_result[result] |= 1 << j
             self.result_of.append(result)
         self.split = sorted({d for box, _ in self.cells for d in box})
-        # allow[d][v]: the cells that allow value v of input d
-        self.allow: dict[int, list[int]] = {}
+        # per input: its values merged into segments on which every cell
+        # agrees, each with the bit set of the cells allowing it, and a
+        # sparse table answering "cells allowing some value in a..b"
+        self.per_dim: dict[int, tuple[list[int], list[list[int]]]] = {}
         for d in self.split:
-            per_value = [0] * dims[d].size
-            for j, (box, _) in enumerate(self.cells):
-                mask = box.get(d, dims[d].full)
-                v = 0
-                while mask:
-                    if mask & 1:
-                        per_value[v] |= 1 << j
-                    mask >>= 1
-                    v += 1
-            self.allow[d] = per_value
+            self.per_dim[d] = self._segments(d)
         self._overlap: dict[int, list[int]] = {}
+
+    def _segments(self, d: int):
+        size = self.dims[d].size
+        events: dict[int, int] = {}
+        constrained = 0
+        for j, (box, _) in enumerate(self.cells):
+            mask = box.get(d)
+            if mask is None:
+                continue
+            bit = 1 << j
+            constrained |= bit
+            for first, last in runs(mask):
+                events[first] = events.get(first, 0) ^ bit
+                events[last + 1] = events.get(last + 1, 0) ^ bit
+        free = self.all & ~constrained
+        seg_of = [0] * size
+        seg_bits: list[int] = []
+        running = 0
+        for v in range(size):
+            if v in events:
+                running ^= events[v]
+            if not seg_bits or v in events:
+                seg_bits.append(free | running)
+            seg_of[v] = len(seg_bits) - 1
+        table = [seg_bits]
+        width = 1
+        while width * 2 <= len(seg_bits):
+            prev = table[-1]
+            table.append([prev[i] | prev[i + width] for i in range(len(seg_bits) - 2 * width + 1)])
+            width *= 2
+        return seg_of, table
+
+    def _allowing(self, d: int, mask: int) -> int:
+        """The cells allowing some value of `mask` on input d."""
+        seg_of, table = self.per_dim[d]
+        hit = 0
+        for first, last in runs(mask):
+            a, b = seg_of[first], seg_of[last]
+            k = (b - a + 1).bit_length() - 1
+            hit |= table[k][a] | table[k][b - (1 << k) + 1]
+        return hit
 
     def meeting(self, patient: Box) -> int:
         """Bit set of the cells that share a completion with `patient`."""
         out = self.all
         for d, mask in patient.items():
-            per_value = self.allow.get(d)
-            if per_value is None or mask == self.dims[d].full:
+            if d not in self.per_dim or mask == self.dims[d].full:
                 continue
-            hit = 0
-            v = 0
-            while mask:
-                if mask & 1:
-                    hit |= per_value[v]
-                mask >>= 1
-                v += 1
-            out &= hit
+            out &= self._allowing(d, mask)
             if not out:
                 break
         return out
@@ -75,18 +101,7 @@ class CellIndex:
         """Per cell, the cells whose values of input d meet its own."""
         got = self._overlap.get(d)
         if got is None:
-            per_value = self.allow[d]
-            got = []
-            for box, _ in self.cells:
-                mask = box.get(d, self.dims[d].full)
-                hit = 0
-                v = 0
-                while mask:
-                    if mask & 1:
-                        hit |= per_value[v]
-                    mask >>= 1
-                    v += 1
-                got.append(hit)
+            got = [self._allowing(d, box[d]) if d in box else self.all for box, _ in self.cells]
             self._overlap[d] = got
         return got
 
@@ -94,7 +109,7 @@ class CellIndex:
         """The inputs among `free` on which the result depends for a patient
         meeting `cells`: two of those cells of different results overlap
         on every free input but that one."""
-        free = [d for d in free if d in self.allow]
+        free = [d for d in free if d in self.per_dim]
         out: set[int] = set()
         overlaps = {d: self.overlap(d) for d in free}
         members = []

@@ -45,6 +45,42 @@ def _cut(box: Box, cell: dict[int, int]) -> tuple[int, int] | None:
     return None
 
 
+def _balanced_cut(still: list, cell: dict[int, int], dims: Sequence[Dim]) -> tuple[int, int] | None:
+    """A cut through the middle of the open rules' boundaries on the number
+    line that holds most of them (k-d tree style): a table of disjoint
+    cells is taken apart along its own grid in few steps, where cutting at
+    the first boundary found would slice it into slivers. None when no
+    numeric boundary lies inside the cell."""
+    edges: dict[int, list[int]] = {}
+    for _, yes, _ in still:
+        for box in yes:
+            for d, m in box.items():
+                if dims[d].type not in ("number", "quantity"):
+                    continue
+                r = cell[d]
+                m &= r
+                if m == r:
+                    continue
+                rlo = (r & -r).bit_length() - 1
+                rhi = r.bit_length()
+                lo = (m & -m).bit_length() - 1
+                hi = m.bit_length()
+                if lo > rlo:
+                    edges.setdefault(d, []).append(lo)
+                if hi < rhi:
+                    edges.setdefault(d, []).append(hi)
+    if not edges:
+        return None
+    d = max(edges, key=lambda k: (len(edges[k]), -k))
+    points = sorted(edges[d])
+    p = points[len(points) // 2]
+    r = cell[d]
+    low = r & ((1 << p) - 1)
+    if not low or low == r:
+        return None
+    return d, low
+
+
 class TooManyCells(Exception):
     """The partition would exceed the cells a caller can afford."""
 
@@ -91,11 +127,12 @@ def partition(items: Sequence[Item], space: Box, dims: Sequence[Dim],
             continue
         if not still:  # unreachable: `outcome` must settle a cell with nothing open
             raise RuntimeError("no result for a cell on which every rule is settled")
-        cut = None
-        for box in still[0][1] + still[0][2]:
-            cut = _cut(box, cell)
-            if cut is not None:
-                break
+        cut = _balanced_cut(still, cell, dims)
+        if cut is None:
+            for box in still[0][1] + still[0][2]:
+                cut = _cut(box, cell)
+                if cut is not None:
+                    break
         if cut is None:  # unreachable: a rule yes and no on the same point
             raise RuntimeError("a condition's yes and no regions overlap")
         d, inside = cut

@@ -91,8 +91,8 @@ def test_patient_form_evaluates_as_it_is_filled(page, workbench, tmp_path):
 
     for name in ("upper back pain", "cervicogenic dizziness"):
         fill(name, "yes")
-    fill("duration", "7")
-    # red flags unknown: still undecided, and the form says what is needed
+    fill("duration", "2")
+    # acute pain, red flags unknown: undecided, and the form says what is needed
     assert imaging.get_attribute("data-status") == "undecided"
     assert "still needed: fever" in imaging.inner_text()
     for name in ("fever", "unexplained weight loss", "night sweats", "history of malignancy", "immunosuppression",
@@ -104,6 +104,10 @@ def test_patient_form_evaluates_as_it_is_filled(page, workbench, tmp_path):
     assert imaging.get_attribute("data-status") == "undecided"
     assert "still needed: WBC count" in imaging.inner_text()
     fill("WBC count", "7")
+    assert imaging.get_attribute("data-status") == "decided"
+    assert "rule acute pain without red flags" in imaging.inner_text()
+    # persistent pain: MRI
+    fill("duration", "7")
     assert imaging.get_attribute("data-status") == "decided"
     text = imaging.inner_text()
     assert "MRI cervical spine without contrast" in text
