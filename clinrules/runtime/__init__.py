@@ -10,7 +10,7 @@ and clinrules.errors: an app that evaluates patients ships no parser.
 
 from clinrules.runtime.facts import Facts
 from clinrules.runtime.loader import load
-from clinrules.runtime.result import DecisionResult, Possibility, Result, TraceStep
+from clinrules.runtime.result import DecisionResult, Possibility, Result, ScoreRange, TraceStep
 from clinrules.runtime.ruleset import CompiledRuleset
 from clinrules.runtime.schema import facts_schema
 
@@ -20,6 +20,7 @@ __all__ = [
     "Facts",
     "Possibility",
     "Result",
+    "ScoreRange",
     "TraceStep",
     "facts_schema",
     "load",

@@ -81,6 +81,7 @@ class Completions:
         self._rule_conditions = [r.get("condition") for r in doc.get("rules", [])]
         self._indexes: dict = {}
         self.cell_limit = CELL_LIMIT
+        self._score_nodes: dict = {}
 
     # --- the patient as a box -------------------------------------------------
 
@@ -211,6 +212,29 @@ class Completions:
             return settlement.outcome
 
         return partition(items, patient, self.dims, outcome, merge=merge, limit=limit)
+
+    # --- scores --------------------------------------------------------------------
+
+    def score_values(self, definition: dict, patient: Box) -> list[Fraction] | None:
+        """Every value the score can take over the patient's completions,
+        exactly (items on one input cannot both count if their bands are
+        apart): each sum of its points is tried as `score = sum` against the
+        patient's box. None for a score of more than 12 items."""
+        points = [Fraction(str(item["points"])) for item in definition["items"]]
+        if len(points) > 12:
+            return None
+        sums = {Fraction(0)}
+        for p in points:
+            sums |= {x + p for x in sums}
+        out = []
+        for value in sorted(sums):
+            # kept: the condition memo is keyed by node identity
+            node = self._score_nodes.setdefault(
+                (definition["key"], value),
+                {"op": "compare", "score": definition["key"], "cmp": "=", "value": str(value)})
+            if restrict(self.conds.yes(node), patient, self.dims):
+                out.append(value)
+        return out
 
     # --- in words -------------------------------------------------------------------
 

@@ -57,6 +57,8 @@ def explain_text(result: Result) -> str:
         lines.append(f"{name}: {verdict}")
         if d.needs:
             lines.append("  needs: " + ", ".join(d.needs))
+        for score in d.scores:
+            lines.append(f"  {score.text()}")
         for p in d.possible:
             lines.append(f"  {_verdict(p)} if " + "; or if ".join(p.when))
         for rule_name in d.fired:

@@ -32,6 +32,25 @@ class Possibility(NamedTuple):
         return out
 
 
+class ScoreRange(NamedTuple):
+    """A score an undecided decision compares, and every value it can
+    still take over the patient's completions (`CURB-65 is 1 or 2`), with
+    the unknown inputs its items read."""
+
+    name: str
+    values: tuple  # exact numbers as text, ascending: ("1", "2")
+    unknown: tuple  # input display names
+
+    def to_json(self) -> dict:
+        return {"score": self.name, "values": list(self.values), "unknown": list(self.unknown)}
+
+    def text(self) -> str:
+        values = list(self.values)
+        shown = values[0] if len(values) == 1 else ", ".join(values[:-1]) + " or " + values[-1]
+        why = f": {', '.join(self.unknown)} unknown" if self.unknown else ""
+        return f"{self.name} is {shown}{why}"
+
+
 class DecisionResult(NamedTuple):
     """One decision for one patient.
 
@@ -43,7 +62,8 @@ class DecisionResult(NamedTuple):
     `regardless` names the unknown inputs a decided result does not depend
     on although a rule reads them ("whatever ESR is"); `possible` (with
     explain=True, undecided only) the results still possible and which
-    values of the needed inputs lead to each.
+    values of the needed inputs lead to each, and `scores` the scores its
+    open rules compare with the values each can still take.
     """
 
     name: str
@@ -55,6 +75,7 @@ class DecisionResult(NamedTuple):
     conflicting: list | None = None
     regardless: tuple = ()
     possible: tuple = ()
+    scores: tuple = ()
 
     def to_json(self) -> dict:
         out = {
@@ -69,6 +90,8 @@ class DecisionResult(NamedTuple):
             out["regardless"] = list(self.regardless)
         if self.possible:
             out["possible"] = [p.to_json() for p in self.possible]
+        if self.scores:
+            out["scores"] = [s.to_json() for s in self.scores]
         return out
 
 

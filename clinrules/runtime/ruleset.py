@@ -13,14 +13,20 @@ from collections.abc import Mapping
 from functools import cached_property
 
 from clinrules.errors import Diagnostic, RulesError
+from clinrules.exact import decimal_text, exact_str
 from clinrules.runtime.conditions import NAMES, NO, UNKNOWN, YES
 from clinrules.runtime.completions import NOT_APPLICABLE, Completions
 from clinrules.runtime.decide import CONFLICT, DecisionPlan
 from clinrules.runtime.facts import FactChecker, Facts, show
 from clinrules.runtime.model import read_decisions, read_inputs, read_rules
 from clinrules.runtime.plan import Plan
-from clinrules.runtime.result import DecisionResult, Possibility, Result
+from clinrules.runtime.result import DecisionResult, Possibility, Result, ScoreRange
 from clinrules.runtime.units import UnitTable
+
+
+def _number(value) -> str:
+    """An exact score value as people write it: `2`, `4.5`, else a ratio."""
+    return decimal_text(value) or exact_str(value)
 
 
 def _bits(mask: int) -> list[int]:
@@ -156,6 +162,7 @@ class CompiledRuleset:
             value = None
             regardless = ()
             possible = ()
+            scores = ()
             needs = None
             settled, outcome, conflicting_set, _, otherwise_fired = (
                 dp.settle(F, U) if (F or U) else dp.empty
@@ -181,6 +188,7 @@ class CompiledRuleset:
                     fired = () if scope_varies else F
                     if explain:
                         possible = self._possible(dp, got)
+                        scores = self._open_scores(U, patient)
             if outcome is None:
                 status = "undecided"
             elif outcome == NOT_APPLICABLE:
@@ -213,6 +221,7 @@ class CompiledRuleset:
                 conflicting,
                 regardless,
                 possible,
+                scores,
             )
         if len(self.decision_plans) > 1 and all_fired:
             fired_index = tuple(sorted(set(all_fired)))
@@ -245,6 +254,38 @@ class CompiledRuleset:
         for u in unknown:
             reads |= plan.rule_needs(u, S, R)
         return tuple(self._names_of_inputs(reads)) if reads else ()
+
+    def _open_scores(self, unknown, patient) -> tuple:
+        """The scores the decision's open rules compare, with the values
+        each can still take (`CURB-65 is 1 or 2`) and the unknown inputs
+        behind that."""
+        plan = self.plan
+        found: list[int] = []
+        seen_defs: set[int] = set()
+        stack = [plan.rule_roots[u] for u in unknown]
+        while stack:
+            node = stack.pop()
+            if node is None:
+                continue
+            if node.definition is not None and node.definition not in seen_defs:
+                seen_defs.add(node.definition)
+                d = plan.defs[node.definition]
+                if d.kind == "score":
+                    found.append(d.index)
+                stack.extend([d.root] if d.root is not None else d.items)
+            stack.extend(node.children)
+        out = []
+        for index in sorted(found):
+            d = plan.defs[index]
+            values = self.completions.score_values(d.raw, patient)
+            if values is None or len(values) < 2:
+                continue
+            reads = set()
+            for item in d.items:
+                reads |= item.reads
+            missing = [i for i in sorted(reads) if patient.get(i) is None]
+            out.append(ScoreRange(d.name, tuple(_number(v) for v in values), tuple(self._names_of_inputs(missing))))
+        return tuple(out)
 
     def _possible(self, dp: DecisionPlan, got) -> tuple:
         spec = dp.spec

@@ -87,3 +87,51 @@ def test_json_output_is_deterministic(build):
     two = json.dumps(build(SEED).evaluate(dict(reversed(PATIENT.items())), explain=True).to_json())
     assert one == two
     assert list(json.loads(one)) == ["applicable", "decisions", "fired", "needs", "citations", "trace"]
+
+
+CURB = """
+ruleset "CURB-65"
+input confusion: yes/no
+input urea: number in mmol/L from 0 to 100
+input respiratory rate: number in /min from 0 to 80
+input age: number in years from 18 to 120
+define CURB-65: score of [confusion: 1, urea > 7 mmol/L: 1, respiratory rate >= 30 /min: 1,
+                          age between 65 and 74 years: 1, age >= 75 years: 2]
+decision site of care: one of [home, hospital]
+rule low: IF CURB-65 <= 1 THEN home
+rule high: IF CURB-65 >= 2 THEN hospital
+"""
+
+
+def test_undecided_score_says_which_values_it_can_still_take(build):
+    r = build(CURB).evaluate({"confusion": False, "respiratory rate": 20, "age": "70 years"}, explain=True)
+    d = r.decisions["site of care"]
+    assert d.needs == ["urea"]
+    assert [(s.name, s.values, s.unknown) for s in d.scores] == [("CURB-65", ("1", "2"), ("urea",))]
+    text = r.explain_text()
+    assert "CURB-65 is 1 or 2: urea unknown" in text
+    assert "home if urea at most 7 mmol/L" in text and "hospital if urea more than 7 mmol/L" in text
+    assert r.to_json()["decisions"]["site of care"]["scores"] == [
+        {"score": "CURB-65", "values": ["1", "2"], "unknown": ["urea"]}]
+
+
+def test_score_values_are_exact_for_banded_items_on_one_input(build):
+    # age unknown: 0, 1 (65-74) or 2 (>= 75), never 3 (both bands at once)
+    r = build(CURB).evaluate({"confusion": False, "urea": 5, "respiratory rate": 20}, explain=True)
+    (score,) = r.decisions["site of care"].scores
+    assert score.values == ("0", "1", "2")
+
+
+def test_otherwise_names_the_conditions_that_did_not_fire(build):
+    text = """
+    ruleset "t"
+    input fever: yes/no
+    input cough: yes/no
+    decision advice: one of [rest, see a doctor]
+    rule fever needs a doctor: IF fever THEN see a doctor
+    rule cough needs a doctor: IF cough AND fever THEN see a doctor
+    rule default: OTHERWISE rest
+    """
+    out = build(text).evaluate({"fever": False, "cough": True}, explain=True).explain_text()
+    assert "rule `fever needs a doctor` did not fire: fever: no" in out
+    assert "rule `cough needs a doctor` did not fire: cough AND fever: no" in out

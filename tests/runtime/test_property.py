@@ -98,6 +98,7 @@ def _fast_view(result) -> dict:
     for decision in out["decisions"].values():
         decision.pop("possible", None)
         decision.pop("regardless", None)
+        decision.pop("scores", None)
     return out
 
 
@@ -117,12 +118,19 @@ def test_fast_explain_and_reference_agree(reference, text, people):
         for name, d in explained.decisions.items():
             other = slow.decisions[name]
             assert d.regardless == other.regardless, text
+            assert d.scores == other.scores, text
             # the same results possible (phrased from different partitions)
             assert [(p.status, p.value) for p in d.possible] == [(p.status, p.value) for p in other.possible], text
         oracle = reference(doc, fast.facts)
         ref = oracle.evaluate()
         assert fast.applicable is oracle.applicable(), text
         assert _fast_view(fast)["decisions"] == ref["decisions"], (text, facts)
+        for d in slow.decisions.values():
+            for score in d.scores:  # every value over the completions, exactly
+                seen = set()
+                for completion in oracle.completions():
+                    seen |= oracle.two_valued(completion).score_values("sc")
+                assert [Fraction(v) for v in score.values] == sorted(seen), text
         # every node, recorded without short-circuit, as the reference sees it
         assert slow.condition_values == {k: ref["values"][k] for k in sorted(ref["values"])}, text
         assert slow.rule_values == ref["rule_values"]
