@@ -167,7 +167,8 @@ class CompiledRuleset:
             settled, outcome, conflicting_set, _, otherwise_fired = (
                 dp.settle(F, U) if (F or U) else dp.empty
             )
-            if settled and not scope_varies:
+            # a conflict with open rules: they may join it in every completion
+            if settled and not scope_varies and not (U and outcome == CONFLICT):
                 fired = dp.otherwise_rules if otherwise_fired else F
                 if explain and U:
                     regardless = self._regardless(U, S, R)
