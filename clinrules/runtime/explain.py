@@ -57,6 +57,10 @@ def explain_text(result: Result) -> str:
         lines.append(f"{name}: {verdict}")
         if d.needs:
             lines.append("  needs: " + ", ".join(d.needs))
+        if d.status == "undecided" and d.needs:
+            open_rules = _unknown_rules(ruleset, result, name)
+            if open_rules:
+                lines.append("  unknown whether they fire: " + ", ".join(f"`{r}`" for r in open_rules))
         for score in d.scores:
             lines.append(f"  {score.text()}")
         for p in d.possible:
@@ -89,6 +93,16 @@ def explain_text(result: Result) -> str:
 def _and(names) -> str:
     names = list(names)
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _unknown_rules(ruleset, result, decision_name: str) -> list[str]:
+    """The rules of a decision whose condition Kleene logic leaves unknown."""
+    if result.rule_values is None:
+        return []
+    index = next(d.index for d in ruleset.decision_specs if d.name == decision_name)
+    return [r.name for r in ruleset.rules
+            if not r.otherwise and any(d == index for d, _ in r.actions)
+            and result.rule_values.get(r.name) == "unknown"]
 
 
 def _others(ruleset, result, otherwise_rule) -> list[tuple[str, str]]:

@@ -110,6 +110,7 @@ def test_undecided_score_says_which_values_it_can_still_take(build):
     assert [(s.name, s.values, s.unknown) for s in d.scores] == [("CURB-65", ("1", "2"), ("urea",))]
     text = r.explain_text()
     assert "CURB-65 is 1 or 2: urea unknown" in text
+    assert "unknown whether they fire: `low`, `high`" in text
     assert "home if urea at most 7 mmol/L" in text and "hospital if urea more than 7 mmol/L" in text
     assert r.to_json()["decisions"]["site of care"]["scores"] == [
         {"score": "CURB-65", "values": ["1", "2"], "unknown": ["urea"]}]
