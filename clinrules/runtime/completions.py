@@ -53,9 +53,12 @@ class Settled(NamedTuple):
 class Completions:
     """The completion space of one compiled ruleset, built on first need."""
 
-    def __init__(self, doc: dict) -> None:
+    def __init__(self, doc: dict, dims: list | None = None) -> None:
+        """`dims`: a space shared with another document (the semantic diff
+        compares two versions over the thresholds of both); by default the
+        document's own."""
         self.doc = doc
-        self.dims = build_dims(doc, presence=True)
+        self.dims = dims if dims is not None else build_dims(doc, presence=True)
         self.conds = Conditions(doc, self.dims)
         self.words = Words(doc, self.dims)
         self.value_dims = [d for d in self.dims if d.type != PRESENCE]
