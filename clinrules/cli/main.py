@@ -26,6 +26,8 @@ COMMANDS: dict[str, str] = {
     "coverage": "clinrules.cli.coverage:coverage_command",
     "build": "clinrules.cli.build:build_command",
     "fmt": "clinrules.cli.fmt:fmt_command",
+    "diff": "clinrules.cli.diff:diff_command",
+    "cohort": "clinrules.cli.cohort:cohort_command",
 }
 
 

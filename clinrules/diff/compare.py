@@ -32,7 +32,7 @@ from clinrules.space.words import Words, describe
 
 class Region(NamedTuple):
     decision: str
-    kind: str  # "changed" | "status"
+    kind: str  # "changed" | "status" | "completions" (see `_changed`)
     when: str  # the region in words
     old: str  # the old result in words
     new: str
@@ -112,12 +112,13 @@ class _Space:
 def diff_documents(old: dict, new: dict, *, old_file: str | None = None, new_file: str | None = None) -> Diff:
     j = joint(old, new, old_file=old_file, new_file=new_file)
     space = _Space(j)
-    old_cells = {d.key: d for d in decision_cells(load(j.old), j.dims)}
-    new_cells = {d.key: d for d in decision_cells(load(j.new), j.dims)}
+    old_rs, new_rs = load(j.old), load(j.new)
+    old_cells = {d.key: d for d in decision_cells(old_rs, j.dims)}
+    new_cells = {d.key: d for d in decision_cells(new_rs, j.dims)}
     regions = []
     for old_key, new_key in j.decisions:
         a, b = old_cells[old_key], new_cells[new_key]
-        regions += _changed(space, a, b)
+        regions += _replayed(_changed(space, a, b), old_rs, new_rs)
         regions += _status(space, a, b)
     matched_old = {o for o, _ in j.decisions}
     matched_new = {n for _, n in j.decisions}
@@ -145,6 +146,21 @@ def _changed(space: _Space, a, b) -> list[Region]:
             old_facts, new_facts = space.witness(intersect(piece, box), set())
             out.append(Region(a.name, "changed", space.words_of(box), say(_names(a, la)),
                               say(_names(b, lb)), old_facts, new_facts, box))
+    return out
+
+
+def _replayed(regions: list[Region], old_rs, new_rs) -> list[Region]:
+    """A region that needs an input missing (`is missing` read with its
+    value) differs on completions, but the patient missing it sees the
+    union of its completions, which may be the same in both versions: such
+    a region is kept as a "completions" difference (the versions are not
+    equivalent), its witness showing what that patient gets."""
+    out = []
+    for r in regions:
+        a = old_rs.evaluate(r.witness).decisions[r.decision]
+        b = new_rs.evaluate(r.witness).decisions[r.decision]
+        same = (a.status, a.value, a.needs) == (b.status, b.value, b.needs)
+        out.append(r._replace(kind="completions") if same else r)
     return out
 
 
