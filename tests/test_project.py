@@ -48,6 +48,9 @@ FORBIDDEN = {
     # the region space reads compiled JSON only: lint, runtime and backends share it
     "space": ("lark", "clinrules.dsl", "clinrules.compiler", "clinrules.lint", "clinrules.runtime",
               "clinrules.testing", "clinrules.cli"),
+    # the SQL backends and the diff read compiled JSON through the runtime and the space
+    "cohort": ("lark", "clinrules.dsl", "clinrules.compiler", "clinrules.lint", "clinrules.testing", "clinrules.cli"),
+    "diff": ("lark", "clinrules.dsl", "clinrules.compiler", "clinrules.testing", "clinrules.cli"),
     "schemas": ("lark", "clinrules.dsl", "clinrules.compiler", "clinrules.runtime", "clinrules.lint"),
 }
 
