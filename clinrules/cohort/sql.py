@@ -335,6 +335,29 @@ class Generator:
             return "undecided", "NULL"
         return "decided", lit(dc.options[outcome])
 
+    def _facing(self, dc: DecisionCells) -> dict[int, list]:
+        """Per input, the pairs of cells of different results that are
+        apart on that input alone (computed once per decision)."""
+        out: dict[int, list] = {}
+        full = [d.full for d in self.dims]
+        cells = dc.cells
+        for a in range(len(cells)):
+            box_a, ra = cells[a]
+            for b in range(a + 1, len(cells)):
+                box_b, rb = cells[b]
+                if ra == rb:
+                    continue
+                apart = -1
+                for k in box_a.keys() | box_b.keys():
+                    if not box_a.get(k, full[k]) & box_b.get(k, full[k]):
+                        if apart != -1:
+                            apart = -2
+                            break
+                        apart = k
+                if apart >= 0:
+                    out.setdefault(apart, []).append((a, b))
+        return out
+
     def _decision_columns(self, dc: DecisionCells, stem: str, bad_any: str) -> list[str]:
         d, i = self.d, dc.index
         outcomes = self._outcomes(dc)
@@ -347,17 +370,11 @@ class Generator:
                   f"ELSE 'undecided' END")
         value = f"CASE WHEN {bad_any} THEN NULL WHEN cr_n{i} = 1 THEN CASE {' '.join(value_whens)} END END"
         needs = []
+        facing = self._facing(dc)
         for dim in self.dims:
             if dim.type == PRESENCE:
                 continue
-            pairs = []
-            for (a, (box_a, ra)), (b, (box_b, rb)) in combinations(enumerate(dc.cells), 2):
-                if ra == rb:
-                    continue
-                apart = [k for k in set(box_a) | set(box_b)
-                         if not box_a.get(k, self.dims[k].full) & box_b.get(k, self.dims[k].full)]
-                if apart == [dim.index]:
-                    pairs.append(f"(cr_c{i}_{a} AND cr_c{i}_{b})")
+            pairs = [f"(cr_c{i}_{a} AND cr_c{i}_{b})" for a, b in facing.get(dim.index, ())]
             if pairs:
                 needs.append(f"CASE WHEN {self.v(dim.index)} IS NULL AND ({' OR '.join(pairs)}) "
                              f"THEN {lit(dim.name)} END")
