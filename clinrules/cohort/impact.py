@@ -78,13 +78,21 @@ def draw(diff, counts: list[int], path: str) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    labels = [f"{n + 1}. {r.decision}: {r.old} -> {r.new}" for n, r in enumerate(diff.regions)]
-    fig, ax = plt.subplots(figsize=(9, 1 + 0.45 * max(1, len(labels))))
+    from matplotlib.ticker import MaxNLocator
+
+    def short(text: str) -> str:
+        return text if len(text) <= 28 else text[:27] + "…"
+
+    labels = [f"{n + 1}. {r.decision}" + (f", {r.missing} missing" if r.missing else "")
+              + f": {short(r.old.split(' (needs')[0])} -> {short(r.new.split(' (needs')[0])}"
+              for n, r in enumerate(diff.regions)]
+    fig, ax = plt.subplots(figsize=(12, 1.2 + 0.4 * max(1, len(labels))))
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.barh(range(len(labels)), counts, color="#4878a8")
-    ax.set_yticks(range(len(labels)), [label[:70] for label in labels])
+    ax.set_yticks(range(len(labels)), labels, fontsize=8)
     ax.invert_yaxis()
     ax.set_xlabel("patients changed")
-    ax.set_title("Patients whose decision changes, per changed region")
+    ax.set_title("Patients changed, per region of the diff")
     for y, c in enumerate(counts):
         ax.text(c, y, f" {c}", va="center")
     fig.tight_layout()
