@@ -32,7 +32,7 @@ from clinrules.compiler import compile_file  # noqa: E402
 from clinrules.runtime import load  # noqa: E402
 from clinrules.runtime.ruleset import CompiledRuleset  # noqa: E402
 
-BUDGET = 180  # seconds to build a ruleset's SQL before the run is reported as not measured
+BUDGET = 60  # seconds to build a ruleset's SQL before the run is reported as not measured
 SEED = ROOT / "rulesets" / "cervicogenic-upper-back-pain.rules"
 
 
@@ -99,7 +99,13 @@ def main(argv=None) -> int:
     if not args.smoke:
         from lint import generate
 
-        runs.append(("generated table", generate(1500, 5, 0, 0, 5, 7)[0]))
+        # The 1,490-rule table of the lint benchmark is out of reach today: the
+        # whole-space partition grows faster than the rules (150 rules: 843
+        # cells in 1.5 s; 400 rules: 3,834 cells in 13 s), so smaller tables
+        # of the same shape are measured and the big one is reported as such.
+        for size in (150, 400):
+            runs.append((f"table {size}", generate(size, 5, 0, 0, 5, 7)[0]))
+        runs.append(("table 1500", generate(1500, 5, 0, 0, 5, 7)[0]))
     print(f"{'ruleset':<16} {'rules':>6} {'patients':>9} {'SQL s':>7} {'SQL patients/s':>15} "
           f"{'runtime patients/s':>19} {'SQL KB':>7} {'mismatches':>10}")
     ok = True

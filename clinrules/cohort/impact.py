@@ -62,11 +62,39 @@ def count_changes(diff, data: str, mapping_path: str | None, plot: str | None = 
         raise
     total, bad = int(row[0] or 0), int(row[1] or 0)
     counts = [int(v or 0) for v in row[2:2 + len(diff.regions)]]
-    out = {"total": total, "bad_rows": bad, "evaluated": total - bad, "changed": int(row[-1] or 0),
-           "regions": counts}
+    out = {"total": total, "bad_rows": bad, "evaluated": total - bad,
+           "changed": _changed_rows(diff, eng, cols, types), "regions": counts}
     if plot:
         draw(diff, counts, plot)
     return out
+
+
+def _changed_rows(diff, eng, cols, types) -> int:
+    """Rows whose results differ between the versions, whatever region
+    they are in: both versions' SQL over the same rows, compared per
+    decision (status, value, needs)."""
+    from clinrules.cohort.sql import build_query
+
+    eng.con.execute("CREATE OR REPLACE TEMP TABLE cr_rows AS SELECT row_number() OVER () AS cr_row, * FROM patients")
+    by_version = []
+    for doc in (diff.joint.old, diff.joint.new):
+        query = build_query(load(doc), cols, types, "duckdb", "cr_rows", ["cr_row"])
+        by_version.append(query)
+    old_q, new_q = by_version
+    stems = {name: stem for name, stem in old_q.outputs}
+    new_stems = {name: stem for name, stem in new_q.outputs}
+    names = {d["key"]: d["name"] for d in diff.joint.old["decisions"]}
+    new_names = {d["key"]: d["name"] for d in diff.joint.new["decisions"]}
+    tests = []
+    for old_key, new_key in diff.joint.decisions:
+        a, b = stems[names[old_key]], new_stems[new_names[new_key]]
+        for part in ("status", "value", "needs"):
+            tests.append(f"o.{a}__{part} IS DISTINCT FROM n.{b}__{part}")
+    if not tests:
+        return 0
+    sql = (f"WITH o AS ({old_q.sql}), n AS ({new_q.sql}) SELECT COUNT(*) FROM o JOIN n USING (cr_row) "
+           f"WHERE o.bad_inputs = '' AND n.bad_inputs = '' AND ({' OR '.join(tests)})")
+    return int(eng.con.execute(sql).fetchone()[0] or 0)
 
 
 def draw(diff, counts: list[int], path: str) -> None:
