@@ -106,7 +106,13 @@ class Spark:
     name = "spark"
 
     def __init__(self) -> None:
-        self.spark = spark_session()
+        try:
+            self.spark = spark_session()
+        except RulesError:
+            raise
+        except Exception as exc:  # no JVM, a bad master URL: say so, not a traceback
+            raise RulesError.single("spark-unavailable", f"Spark could not start ({type(exc).__name__}: {exc}); "
+                                    "it needs a Java runtime (`java` on PATH; .ci/system-java installs one)") from None
 
     def load(self, path: str) -> dict[str, str]:
         ext = _check_file(path)
