@@ -35,7 +35,9 @@ from typing import NamedTuple
 from clinrules.cohort.cells import CONFLICT, NOT_APPLICABLE, NOTHING, DecisionCells, decision_cells
 from clinrules.cohort.mapping import Column
 from clinrules.errors import RulesError
+from clinrules.runtime.completions import Cell
 from clinrules.space.conditions import Conditions
+from clinrules.space.partition import widen
 from clinrules.space.regions import PRESENCE
 
 SCALE = 9
@@ -115,9 +117,26 @@ class Generator:
         self.types = types
         self.d = dialect
         self.dims = ruleset.completions.dims
-        self.cells = decision_cells(ruleset)
+        self.cells = [self._wide(dc) for dc in decision_cells(ruleset)]
         self.defs = {d["key"]: d for d in self.doc.get("definitions") or ()}
         self.input_index = {i["key"]: n for n, i in enumerate(self.doc.get("inputs", []))}
+
+    WIDEN_UP_TO = 300  # cells; beyond, widening costs more at generation than it saves
+
+    def _wide(self, dc: DecisionCells) -> DecisionCells:
+        """The same partition as fewer, wider boxes per result (`widen`):
+        boxes of one result may then overlap, which changes neither
+        "possible" (a union) nor "needed" (boxes of *different* results
+        stay disjoint, and two of them apart on one input alone still mean
+        a line along that input crossing both), and the query gets cheaper."""
+        if len(dc.cells) > self.WIDEN_UP_TO:
+            return dc
+        by_result: dict = {}
+        for box, outcome in dc.cells:
+            by_result.setdefault(outcome, []).append(box)
+        cells = tuple(Cell(box, outcome) for outcome, boxes in by_result.items()
+                      for box in widen(boxes, self.dims))
+        return dc._replace(cells=cells)
 
     # --- reading the columns --------------------------------------------------
 
