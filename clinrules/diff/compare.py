@@ -24,7 +24,8 @@ from clinrules.cohort.cells import decision_cells, result_label
 from clinrules.diff.joint import joint
 from clinrules.lint.witness import prefer
 from clinrules.runtime import load
-from clinrules.space.boxes import complement, intersect
+from clinrules.space.boxes import Sweep, complement, intersect, restrict
+from clinrules.space.conditions import Conditions
 from clinrules.space.partition import partition, widen
 from clinrules.space.regions import PRESENCE
 from clinrules.space.words import Words, describe
@@ -85,10 +86,57 @@ class _Space:
         renamed = dict(j.renamed_inputs)
         self.new_name = {d.name: renamed.get(d.name, d.name) for d in self.value_dims}
 
+    def _definitions(self) -> list:
+        """Condition definitions of the old version reading two or more
+        inputs, widest first: (input dims, name, yes boxes, no boxes), the
+        boxes over known values (every presence dim known)."""
+        if hasattr(self, "_defs"):
+            return self._defs
+        conds = Conditions(self.j.old, self.dims)
+        known = {p.index: 1 for p in self.presence_of.values()}
+        by_key = {d.key: d.index for d in self.value_dims}
+        out = []
+        for definition in self.j.old.get("definitions", []):
+            condition = definition.get("condition")
+            if definition.get("kind") != "condition" or condition is None:
+                continue
+            support = frozenset(by_key[k] for k in conds.support(condition) if k in by_key)
+            if len(support) >= 2:
+                out.append((support, definition["name"], restrict(conds.yes(condition), known, self.dims),
+                            restrict(conds.no(condition), known, self.dims)))
+        out.sort(key=lambda c: -len(c[0]))
+        self._defs = out
+        return out
+
+    def _phrases(self, box: dict) -> dict:
+        """Inputs whose part of `box` is exactly where a definition is yes
+        (or no): said as `red flags` (`no red flags`), as the linter does."""
+        used: set = set()
+        out = {}
+        for support, name, yes, no in self._definitions():
+            if support & used:
+                continue
+            part = {d: box.get(d, self.dims[d].full) & self.dims[d].known for d in support}
+            if sum(1 for d in support if part[d] != self.dims[d].known) < 2:
+                continue
+            for boxes, text in ((no, f"no {name}"), (yes, name)):
+                if boxes and all(set(b) <= support and all(not m & ~part[d] for d, m in b.items()) for b in boxes) \
+                        and Sweep(boxes, part, self.dims).first_uncovered() is None:
+                    out[min(support)] = (support, text)
+                    used |= support
+                    break
+        return out
+
     def words_of(self, box: dict) -> str:
         parts = []
+        phrases = self._phrases(box)
+        hidden = {d for support, _ in phrases.values() for d in support}
         for d, mask in sorted(box.items()):
             dim = self.dims[d]
+            if d in phrases:
+                parts.append(phrases[d][1])
+            if d in hidden:
+                continue
             if dim.type == PRESENCE:
                 if mask == 1:
                     parts.append(f"{dim.name} is known")

@@ -75,6 +75,9 @@ def test_diff_with_data_counts_and_plots(tmp_path):
     assert got["patients"] == {"total": 10, "bad_rows": 2, "evaluated": 8, "changed": 1}
     changed = [r for r in got["regions"] if r["kind"] == "changed"]
     assert [r["patients"] for r in changed] == [1]  # p02: 49 days, no red flags
+    assert changed[0]["when"] == ("upper back pain, cervicogenic dizziness, duration at least 6 weeks and less "
+                                  "than 8 weeks, no red flags")
+    assert (changed[0]["old"], changed[0]["new"]) == ("MRI cervical spine without contrast", "undecided")
     assert plot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     text = CliRunner().invoke(cli, ["diff", SEED, "examples/cervicogenic-upper-back-pain-1.1.rules", *DATA])
     assert "patients: 10, evaluated: 8, bad rows: 2, changed: 1" in text.output
