@@ -52,6 +52,9 @@ FORBIDDEN = {
     # the CDS Hooks service evaluates through the runtime only
     "service": ("lark", "clinrules.dsl", "clinrules.compiler", "clinrules.lint", "clinrules.testing",
                 "clinrules.cli", "clinrules.space"),
+    # the SQL backends and the diff read compiled JSON through the runtime and the space
+    "cohort": ("lark", "clinrules.dsl", "clinrules.compiler", "clinrules.lint", "clinrules.testing", "clinrules.cli"),
+    "diff": ("lark", "clinrules.dsl", "clinrules.compiler", "clinrules.testing", "clinrules.cli"),
     "schemas": ("lark", "clinrules.dsl", "clinrules.compiler", "clinrules.runtime", "clinrules.lint"),
     # the cache answers a hit without the parser: compiler and linter are imported on a miss only
     "cache": ("lark", "clinrules.dsl", "clinrules.compiler", "clinrules.lint", "clinrules.runtime",

@@ -30,6 +30,8 @@ COMMANDS: dict[str, str] = {
     "lsp": "clinrules.cli.lsp:lsp_command",
     "serve": "clinrules.cli.serve:serve_command",
     "cds-hooks": "clinrules.cli.cds_hooks:cds_hooks_command",
+    "diff": "clinrules.cli.diff:diff_command",
+    "cohort": "clinrules.cli.cohort:cohort_command",
 }
 
 

@@ -64,9 +64,12 @@ class Settled(NamedTuple):
 class Completions:
     """The completion space of one compiled ruleset, built on first need."""
 
-    def __init__(self, doc: dict) -> None:
+    def __init__(self, doc: dict, dims: list | None = None) -> None:
+        """`dims`: a space shared with another document (the semantic diff
+        compares two versions over the thresholds of both); by default the
+        document's own."""
         self.doc = doc
-        self.dims = build_dims(doc, presence=True)
+        self.dims = dims if dims is not None else build_dims(doc, presence=True)
         self.conds = Conditions(doc, self.dims)
         self.words = Words(doc, self.dims)
         self.value_dims = [d for d in self.dims if d.type != PRESENCE]
@@ -156,6 +159,13 @@ class Completions:
             in_every = frozenset.intersection(*sets)
         found = tuple(Cell(box, result) for box, result in cells.boxes(meets, patient)) if explain else ()
         return Settled(outcomes, in_every, needs, found)
+
+    def whole_space(self, plan: DecisionPlan, rules: tuple, scope_varies: bool) -> tuple:
+        """The decision's cells over the whole space, merged per result:
+        what a backend compiles ("this result is possible" predicates in
+        SQL) and what the semantic diff compares across versions."""
+        raw = self._partition(plan, {}, (), rules, scope_varies, merge=True)
+        return tuple(Cell(box, CONFLICT if isinstance(key, tuple) else key) for box, key in raw)
 
     def index(self, plan: DecisionPlan):
         """(CellIndex, per cell the options in conflict or None) of one

@@ -9,7 +9,8 @@ from click.testing import CliRunner
 
 from clinrules.cli.main import cli
 
-EXPECTED_COMMANDS = {"check", "compile", "eval", "schema", "lint", "test", "coverage", "build", "fmt", "units"}
+EXPECTED_COMMANDS = {"check", "compile", "eval", "schema", "lint", "test", "coverage", "build", "fmt", "units",
+                     "diff", "cohort"}
 
 
 def test_every_expected_command_is_registered():
