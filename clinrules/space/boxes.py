@@ -286,6 +286,47 @@ class Sweep:
         return {d: m for d, m in out.items() if m != self.dims[d].full}
 
 
+def segments(boxes: Sequence[Box], d: int, size: int) -> tuple[list[int], list[list[int]]]:
+    """The values of input d merged into segments on which every box
+    agrees, each with the bit set of the boxes allowing it (`seg_of[v]`:
+    value v's segment), and a sparse table over them: the boxes allowing
+    some value in segments a..b are `range_or(table, a, b)`, two ORs."""
+    events: dict[int, int] = {}
+    constrained = 0
+    for j, box in enumerate(boxes):
+        mask = box.get(d)
+        if mask is None:
+            continue
+        bit = 1 << j
+        constrained |= bit
+        for first, last in runs(mask):
+            events[first] = events.get(first, 0) ^ bit
+            events[last + 1] = events.get(last + 1, 0) ^ bit
+    free = ((1 << len(boxes)) - 1) & ~constrained
+    seg_of = [0] * size
+    seg_bits: list[int] = []
+    running = 0
+    for v in range(size):
+        if v in events:
+            running ^= events[v]
+        if not seg_bits or v in events:
+            seg_bits.append(free | running)
+        seg_of[v] = len(seg_bits) - 1
+    table = [seg_bits]
+    width = 1
+    while width * 2 <= len(seg_bits):
+        prev = table[-1]
+        table.append([prev[i] | prev[i + width] for i in range(len(seg_bits) - 2 * width + 1)])
+        width *= 2
+    return seg_of, table
+
+
+def range_or(table: list[list[int]], a: int, b: int) -> int:
+    """The OR of segments a..b of a `segments` table."""
+    k = (b - a + 1).bit_length() - 1
+    return table[k][a] | table[k][b - (1 << k) + 1]
+
+
 class OverlapIndex:
     """Which boxes meet which, without testing all pairs.
 
@@ -304,36 +345,9 @@ class OverlapIndex:
             self.per_dim[d] = self._index(d)
 
     def _index(self, d: int):
-        size = self.dims[d].size
-        events: dict[int, int] = {}
-        constrained = 0
-        box_runs: dict[int, list[tuple[int, int]]] = {}
-        for j, box in enumerate(self.boxes):
-            mask = box.get(d)
-            if mask is None:
-                continue
-            constrained |= 1 << j
-            box_runs[j] = runs(mask)
-            for first, last in box_runs[j]:
-                events[first] = events.get(first, 0) ^ (1 << j)
-                events[last + 1] = events.get(last + 1, 0) ^ (1 << j)
-        free = self.all & ~constrained
-        seg_of = [0] * size
-        seg_bits: list[int] = []
-        running = 0
-        for v in range(size):
-            if v in events:
-                running ^= events[v]
-            if not seg_bits or v in events:
-                seg_bits.append(free | running)
-            seg_of[v] = len(seg_bits) - 1
-        table = [seg_bits]
-        width = 1
-        while width * 2 <= len(seg_bits):
-            prev = table[-1]
-            table.append([prev[i] | prev[i + width] for i in range(len(seg_bits) - 2 * width + 1)])
-            width *= 2
-        seg_runs = {j: [(seg_of[a], seg_of[b]) for a, b in rs] for j, rs in box_runs.items()}
+        seg_of, table = segments(self.boxes, d, self.dims[d].size)
+        seg_runs = {j: [(seg_of[a], seg_of[b]) for a, b in runs(box[d])]
+                    for j, box in enumerate(self.boxes) if d in box}
         return table, seg_runs
 
     def meeting(self, j: int) -> int:
@@ -343,8 +357,7 @@ class OverlapIndex:
             table, seg_runs = self.per_dim[d]
             hit = 0
             for a, b in seg_runs[j]:
-                k = (b - a + 1).bit_length() - 1
-                hit |= table[k][a] | table[k][b - (1 << k) + 1]
+                hit |= range_or(table, a, b)
             out &= hit
             if not out:
                 break

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Hashable, Sequence
 
-from clinrules.space.boxes import Box, runs
+from clinrules.space.boxes import Box, range_or, runs, segments
 from clinrules.space.regions import Dim
 
 
@@ -39,48 +39,15 @@ class CellIndex:
         # sparse table answering "cells allowing some value in a..b"
         self.per_dim: dict[int, tuple[list[int], list[list[int]]]] = {}
         for d in self.split:
-            self.per_dim[d] = self._segments(d)
+            self.per_dim[d] = segments([box for box, _ in self.cells], d, dims[d].size)
         self._overlap: dict[int, list[int]] = {}
-
-    def _segments(self, d: int):
-        size = self.dims[d].size
-        events: dict[int, int] = {}
-        constrained = 0
-        for j, (box, _) in enumerate(self.cells):
-            mask = box.get(d)
-            if mask is None:
-                continue
-            bit = 1 << j
-            constrained |= bit
-            for first, last in runs(mask):
-                events[first] = events.get(first, 0) ^ bit
-                events[last + 1] = events.get(last + 1, 0) ^ bit
-        free = self.all & ~constrained
-        seg_of = [0] * size
-        seg_bits: list[int] = []
-        running = 0
-        for v in range(size):
-            if v in events:
-                running ^= events[v]
-            if not seg_bits or v in events:
-                seg_bits.append(free | running)
-            seg_of[v] = len(seg_bits) - 1
-        table = [seg_bits]
-        width = 1
-        while width * 2 <= len(seg_bits):
-            prev = table[-1]
-            table.append([prev[i] | prev[i + width] for i in range(len(seg_bits) - 2 * width + 1)])
-            width *= 2
-        return seg_of, table
 
     def _allowing(self, d: int, mask: int) -> int:
         """The cells allowing some value of `mask` on input d."""
         seg_of, table = self.per_dim[d]
         hit = 0
         for first, last in runs(mask):
-            a, b = seg_of[first], seg_of[last]
-            k = (b - a + 1).bit_length() - 1
-            hit |= table[k][a] | table[k][b - (1 << k) + 1]
+            hit |= range_or(table, seg_of[first], seg_of[last])
         return hit
 
     def meeting(self, patient: Box) -> int:
