@@ -91,6 +91,8 @@ class FactChecker:
         self.owner = owner
         self.by_key = {spec.key: spec for spec in inputs}
         self.fast = FastReader(inputs, units, self.by_key)
+        self._keys = tuple(spec.key for spec in inputs)
+        self._options = tuple((spec.index, spec.key, spec.options) for spec in inputs if spec.type == "one of")
 
     def check(self, facts, source: str | None = None) -> Facts:
         if type(facts) is dict:  # the usual record: see fastfacts.py; anything odd comes back MISS
@@ -149,9 +151,11 @@ class FactChecker:
         return self._facts(vector, written)
 
     def _facts(self, vector: list, written: list) -> Facts:
-        values = {}
-        for spec, value in zip(self.inputs, vector):
-            values[spec.key] = spec.options[value] if spec.type == "one of" and value is not None else value
+        values = dict(zip(self._keys, vector))
+        for index, key, options in self._options:  # options by their display name
+            value = vector[index]
+            if value is not None:
+                values[key] = options[value]
         return Facts(values, tuple(vector), self.owner, tuple(written))
 
     # --- one value -----------------------------------------------------------

@@ -240,11 +240,62 @@ class _NumberReader:
         frac_type, exact = Fraction, _exact
         fast_fraction = exact is not Fraction
 
-        def ranged(n: int, d: int):
-            """Fraction(n, d) (d > 0) when it is within the input's range, else MISS."""
-            if low and n * low_d < low_n * d:
+        def read(raw):
+            """The value in the declared unit (a Fraction within range), else MISS."""
+            kind = type(raw)
+            if kind is int:
+                n = raw
+                d = 1
+            elif kind is float:
+                if -1e12 < raw < 1e12:  # (not NaN): a short decimal is found by arithmetic, see _float_parts
+                    if raw.is_integer():
+                        n = int(raw)
+                        d = 1
+                    else:
+                        n = round(raw * 10)
+                        d = 10
+                        if n / 10 != raw:
+                            n, d = _float_parts(raw)
+                elif isfinite(raw):
+                    n, d = _float_parts(raw)
+                else:
+                    return MISS
+            elif kind is str:
+                number, space, unit_text = raw.partition(" ")
+                whole, _, frac = number.partition(".")
+                if space and whole.isdigit() and (frac.isdigit() or not frac) and number.isascii() \
+                        and len(number) < 18:  # the usual `12.5 mg/L`
+                    n = int(whole + frac)
+                    d = pow10[len(frac)]
+                else:
+                    match = plain.match(raw)
+                    parts = _decimal(match.group(1), match.group(2), match.group(3))
+                    rest = raw[match.end():]
+                    if parts is None or rest[:1] in ("e", "E"):  # an exponent, or a unit starting with e: the full way
+                        return MISS
+                    n, d = parts
+                    unit_text = rest
+                found = conversions.get(unit_text)
+                if found is not _SAME:
+                    if found is None:
+                        unit_text = unit_text.strip()
+                        if unit_text:
+                            if not quantity:
+                                return MISS
+                            found = conversion(unit_text)
+                            if found is None:
+                                return MISS
+                        else:
+                            found = _SAME
+                    if found is not _SAME:
+                        factor, offset = found
+                        value = frac_type(n, d) * factor + offset
+                        n = value.numerator
+                        d = value.denominator
+            else:
                 return MISS
-            if high and n * high_d > high_n * d:
+            # Fraction(n, d) when it is within the input's range
+            if low and n * low_d < low_n * d or high and n * high_d > high_n * d:
                 return MISS
             if not fast_fraction:
                 return frac_type(n, d)
@@ -257,43 +308,6 @@ class _NumberReader:
             value._numerator = n
             value._denominator = d
             return value
-
-        def read(raw):
-            kind = type(raw)
-            if kind is int:
-                return ranged(raw, 1)
-            if kind is float:
-                return ranged(*_float_parts(raw)) if isfinite(raw) else MISS
-            if kind is not str:
-                return MISS
-            number, space, unit_text = raw.partition(" ")
-            whole, _, frac = number.partition(".")
-            if space and whole.isdigit() and (frac.isdigit() or not frac) and number.isascii() \
-                    and len(number) < 18:  # the usual `12.5 mg/L`
-                n, d = int(whole + frac), pow10[len(frac)]
-            else:
-                match = plain.match(raw)
-                parts = _decimal(match.group(1), match.group(2), match.group(3))
-                rest = raw[match.end():]
-                if parts is None or rest[:1] in ("e", "E"):  # an exponent, or a unit starting with e: the full way
-                    return MISS
-                n, d = parts
-                unit_text = rest
-            found = conversions.get(unit_text)
-            if found is None:
-                unit_text = unit_text.strip()
-                if not unit_text:
-                    return ranged(n, d)
-                if not quantity:
-                    return MISS
-                found = conversion(unit_text)
-                if found is None:
-                    return MISS
-            if found is _SAME:
-                return ranged(n, d)
-            factor, offset = found
-            value = frac_type(n, d) * factor + offset
-            return ranged(value.numerator, value.denominator)
 
         return read
 

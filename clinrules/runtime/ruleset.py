@@ -83,7 +83,7 @@ class CompiledRuleset:
     # --- evaluation -------------------------------------------------------------
 
     def evaluate(self, facts: Mapping, *, explain: bool = False) -> Result:
-        return self.evaluate_validated(self.validate_facts(facts), explain=explain)
+        return self.evaluate_validated(self._checker.check(facts), explain=explain)
 
     def evaluate_validated(self, facts: Facts, *, explain: bool = False) -> Result:
         if not isinstance(facts, Facts) or facts.owner is not self:
