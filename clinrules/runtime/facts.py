@@ -21,6 +21,7 @@ from clinrules.runtime.fastfacts import MISS, FastReader
 from clinrules.runtime.model import InputSpec
 from clinrules.runtime.units import MOLAR_BASES, UnitTable, convert_molar
 
+_new = object.__new__
 _YES = {"yes": True, "true": True, "no": False, "false": False}
 
 
@@ -156,7 +157,9 @@ class FactChecker:
             value = vector[index]
             if value is not None:
                 values[key] = options[value]
-        return Facts(values, tuple(vector), self.owner, tuple(written))
+        facts = _new(Facts)  # Facts(...) without the frozen dataclass's four guarded assignments
+        facts.__dict__.update(values=values, vector=tuple(vector), owner=self.owner, written=tuple(written))
+        return facts
 
     # --- one value -----------------------------------------------------------
 

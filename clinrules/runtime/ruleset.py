@@ -165,7 +165,7 @@ class CompiledRuleset:
             scores = ()
             needs = None
             settled, outcome, conflicting_set, _, otherwise_fired = (
-                dp.settle(F, U) if (F or U) else dp.empty
+                dp.settled(F, U) if (F or U) else dp.empty
             )
             # a conflict with open rules: they may join it in every completion
             if settled and not scope_varies and not (U and outcome == CONFLICT):
