@@ -99,7 +99,10 @@ class FactChecker:
         if type(facts) is dict:  # the usual record: see fastfacts.py; anything odd comes back MISS
             read = self.fast.read(facts)
             if read is not MISS:
-                return self._facts(*read)
+                values, vector, written = read
+                facts = _new(Facts)  # Facts(...) without the frozen dataclass's four guarded assignments
+                facts.__dict__.update(values=values, vector=vector, owner=self.owner, written=written)
+                return facts
         return self.check_fully(facts, source)
 
     def check_fully(self, facts, source: str | None = None) -> Facts:

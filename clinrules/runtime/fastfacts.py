@@ -5,7 +5,9 @@ names, yes/no values as booleans, numbers as ints or floats in the declared
 unit, or unit strings (`"12.5 mg/L"`). This reader handles exactly those, with
 everything it needs worked out once per input when the ruleset is loaded
 (name spellings, option spellings, unit spellings and the exact factor and
-offset that take each unit into the input's declared unit).
+offset that take each unit into the input's declared unit), and once per
+record shape (its names, in order) a straight-line reader that builds the
+Facts' values, vector and written spellings directly.
 
 It never reports anything: on the first value it is not sure of (an unknown
 name, a duplicate, a value out of range, an exponent, a mapping, any error at
@@ -87,60 +89,82 @@ class FastReader:
                 if by_key.get(_fold(spelling)) is spec:
                     self.names.setdefault(spelling, spec)
         self.readers = [self._reader(spec, units) for spec in inputs]
-        self.quantity = tuple(spec.type == "quantity" for spec in inputs)
-        # the names of a record, in order -> ((index, read, quantity), ...) or None (not sure)
-        self.shapes: dict[tuple, tuple | None] = {}
+        # the names of a record, in order -> its generated reader, or None (not sure)
+        self.shapes: dict[tuple, object] = {}
 
     # --- the record ------------------------------------------------------------
 
     def read(self, facts: dict):
+        """(values, vector, written) of the Facts, or MISS."""
         names = tuple(facts)
         shape = self.shapes.get(names, MISS)
         if shape is MISS:
             shape = self._shape(names)
         if shape is None:
             return MISS
-        vector = [None] * self.size
-        written = [None] * self.size
-        for (index, read, quantity), raw in zip(shape, facts.values()):
-            if raw is None:
-                continue
-            value = read(raw)
-            if value is MISS:
-                return MISS
-            vector[index] = value
-            if quantity and type(raw) is str:
-                written[index] = raw
-        return vector, written
+        return shape(facts)
 
     def _shape(self, record: tuple):
-        """How to read a record with these names (in this order), worked out
+        """The reader of records with these names (in this order), generated
         once: None when a name is not text, not an input, or an input twice."""
         names = self.names
-        shape = []
+        specs = []
         seen = set()
         for name in record:
             if type(name) is not str:
-                shape = None
+                specs = None
                 break
             spec = names.get(name)
             if spec is None:
                 spec = self.by_key.get(_fold(name))
                 if spec is None:
-                    shape = None
+                    specs = None
                     break
                 if len(names) < 4 * self.size + _REMEMBER:
                     names[name] = spec
             if spec.index in seen:
-                shape = None
+                specs = None
                 break
             seen.add(spec.index)
-            shape.append((spec.index, self.readers[spec.index].read, self.quantity[spec.index]))
-        if shape is not None:
-            shape = tuple(shape)
+            specs.append(spec)
+        shape = None if specs is None else self._generate(specs)
         if len(self.shapes) < _REMEMBER:
             self.shapes[record] = shape
         return shape
+
+    def _generate(self, specs: list[InputSpec]):
+        """Straight-line code for one shape: each value read by its input's
+        reader, then the Facts' values (by key, options by display name),
+        vector (by position) and written spellings (unit strings as given)."""
+        ns: dict = {"MISS": MISS}
+        given = {spec.index for spec in specs}
+        raws = [f"a{spec.index}" for spec in specs]
+        lines = ["def read(facts):", f"    {', '.join(raws)}, = facts.values()"] if specs else ["def read(facts):"]
+        for spec in specs:
+            i = spec.index
+            ns[f"R{i}"] = self.readers[i].read
+            lines += [f"    if a{i} is None:", f"        v{i} = None", "    else:", f"        v{i} = R{i}(a{i})",
+                      f"        if v{i} is MISS:", "            return MISS"]
+        values, vector, written = [], [], []
+        for spec in self.inputs:
+            i = spec.index
+            ns[f"K{i}"] = spec.key
+            if i not in given:
+                values.append(f"K{i}: None")
+                vector.append("None")
+                written.append("None")
+                continue
+            if spec.type == "one of":
+                ns[f"O{i}"] = spec.options
+                values.append(f"K{i}: None if v{i} is None else O{i}[v{i}]")
+            else:
+                values.append(f"K{i}: v{i}")
+            vector.append(f"v{i}")
+            written.append(f"a{i} if type(a{i}) is str else None" if spec.type == "quantity" else "None")
+        lines.append(f"    return {{{', '.join(values)}}}, ({''.join(v + ', ' for v in vector)}), "
+                     f"({''.join(f'({w}), ' for w in written)})")
+        exec(compile("\n".join(lines) + "\n", "<clinrules fast facts>", "exec"), ns)
+        return ns["read"]
 
     # --- one input ---------------------------------------------------------------
 
