@@ -127,10 +127,32 @@ class FastReader:
                 break
             seen.add(spec.index)
             specs.append(spec)
-        shape = None if specs is None else self._generate(specs)
-        if len(self.shapes) < _REMEMBER:
-            self.shapes[record] = shape
+        if len(self.shapes) >= _REMEMBER:  # many shapes: read this one without generating code
+            return None if specs is None else self._loop(specs)
+        shape = self.shapes[record] = None if specs is None else self._generate(specs)
         return shape
+
+    def _loop(self, specs: list[InputSpec]):
+        """What `_generate` writes out, as a loop (for shapes beyond those remembered)."""
+        entries = [(spec.index, self.readers[spec.index].read, spec.type == "quantity") for spec in specs]
+        inputs = self.inputs
+
+        def read(facts):
+            vector = [None] * len(inputs)
+            written = [None] * len(inputs)
+            for (index, reader, quantity), raw in zip(entries, facts.values()):
+                if raw is not None:
+                    value = vector[index] = reader(raw)
+                    if value is MISS:
+                        return MISS
+                    if quantity and type(raw) is str:
+                        written[index] = raw
+            values = {}
+            for spec, value in zip(inputs, vector):
+                values[spec.key] = spec.options[value] if spec.type == "one of" and value is not None else value
+            return values, tuple(vector), tuple(written)
+
+        return read
 
     def _generate(self, specs: list[InputSpec]):
         """Straight-line code for one shape: each value read by its input's

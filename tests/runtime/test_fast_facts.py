@@ -234,6 +234,15 @@ def test_a_record_shape_is_remembered_and_still_checked(rs):
         assert assert_same(rs, {"fever": True, "Fever": True})[0][0] == "bad-fact-duplicate"
     for i in range(1000):
         reader.read({f"fever{' ' * (i % 40)}": True, "CRP": "1 mg/L", "x" * (i % 7): 1})
+    assert len(reader.shapes) == fastfacts._REMEMBER
+    # beyond the remembered shapes, records are read the same way, without generated code
+    for i in range(400):
+        facts = {f"Fever{' ' * (i % 40)}": i % 2 == 0, f"CRP{' ' * (i // 40)}": f"{i} mg/L",
+                 "side": ["left", "Right", None][i % 3], "duration": 0.5 * i}
+        if i % 50 == 0:
+            facts["count"] = 11  # out of range: the full checker's error
+        assert_same(rs, facts)
+        assert reader.read(facts) is not fastfacts.MISS or i % 50 == 0 or facts["duration"] > 520
     assert len(reader.shapes) <= fastfacts._REMEMBER
 
 
