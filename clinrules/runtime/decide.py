@@ -21,6 +21,7 @@ from clinrules.runtime.model import DecisionSpec, RuleSpec
 
 NOTHING = -1
 CONFLICT = -2
+_REMEMBER = 4096  # settlements remembered per decision
 
 
 def _classify(options: frozenset) -> int:
@@ -64,6 +65,18 @@ class DecisionPlan:
         else:
             self.fallback_outcome = _classify(fallback)
         self.empty = self.settle((), ())
+        self._settled: dict = {}  # (F, U) -> Settlement, see `settled`
+
+    def settled(self, F, U) -> Settlement:
+        """`settle(F, U)`, remembered: a settlement depends on F and U only
+        (and is immutable), and a table sends the same few again and again."""
+        key = (tuple(F), tuple(U))
+        got = self._settled.get(key)
+        if got is None:
+            got = self.settle(F, U)
+            if len(self._settled) < _REMEMBER:
+                self._settled[key] = got
+        return got
 
     def _single(self, options: frozenset):
         if self.any_of:

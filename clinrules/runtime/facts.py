@@ -21,6 +21,7 @@ from clinrules.runtime.fastfacts import MISS, FastReader
 from clinrules.runtime.model import InputSpec
 from clinrules.runtime.units import MOLAR_BASES, UnitTable, convert_molar
 
+_new = object.__new__
 _YES = {"yes": True, "true": True, "no": False, "false": False}
 
 
@@ -91,12 +92,17 @@ class FactChecker:
         self.owner = owner
         self.by_key = {spec.key: spec for spec in inputs}
         self.fast = FastReader(inputs, units, self.by_key)
+        self._keys = tuple(spec.key for spec in inputs)
+        self._options = tuple((spec.index, spec.key, spec.options) for spec in inputs if spec.type == "one of")
 
     def check(self, facts, source: str | None = None) -> Facts:
         if type(facts) is dict:  # the usual record: see fastfacts.py; anything odd comes back MISS
             read = self.fast.read(facts)
             if read is not MISS:
-                return self._facts(*read)
+                values, vector, written = read
+                facts = _new(Facts)  # Facts(...) without the frozen dataclass's four guarded assignments
+                facts.__dict__.update(values=values, vector=vector, owner=self.owner, written=written)
+                return facts
         return self.check_fully(facts, source)
 
     def check_fully(self, facts, source: str | None = None) -> Facts:
@@ -149,10 +155,14 @@ class FactChecker:
         return self._facts(vector, written)
 
     def _facts(self, vector: list, written: list) -> Facts:
-        values = {}
-        for spec, value in zip(self.inputs, vector):
-            values[spec.key] = spec.options[value] if spec.type == "one of" and value is not None else value
-        return Facts(values, tuple(vector), self.owner, tuple(written))
+        values = dict(zip(self._keys, vector))
+        for index, key, options in self._options:  # options by their display name
+            value = vector[index]
+            if value is not None:
+                values[key] = options[value]
+        facts = _new(Facts)  # Facts(...) without the frozen dataclass's four guarded assignments
+        facts.__dict__.update(values=values, vector=tuple(vector), owner=self.owner, written=tuple(written))
+        return facts
 
     # --- one value -----------------------------------------------------------
 

@@ -5,7 +5,9 @@ names, yes/no values as booleans, numbers as ints or floats in the declared
 unit, or unit strings (`"12.5 mg/L"`). This reader handles exactly those, with
 everything it needs worked out once per input when the ruleset is loaded
 (name spellings, option spellings, unit spellings and the exact factor and
-offset that take each unit into the input's declared unit).
+offset that take each unit into the input's declared unit), and once per
+record shape (its names, in order) a straight-line reader that builds the
+Facts' values, vector and written spellings directly.
 
 It never reports anything: on the first value it is not sure of (an unknown
 name, a duplicate, a value out of range, an exponent, a mapping, any error at
@@ -87,47 +89,118 @@ class FastReader:
                 if by_key.get(_fold(spelling)) is spec:
                     self.names.setdefault(spelling, spec)
         self.readers = [self._reader(spec, units) for spec in inputs]
-        self.quantity = tuple(spec.type == "quantity" for spec in inputs)
+        # the names of a record, in order -> its generated reader, or None (not sure)
+        self.shapes: dict[tuple, object] = {}
 
     # --- the record ------------------------------------------------------------
 
     def read(self, facts: dict):
-        vector = [None] * self.size
-        written = [None] * self.size
-        seen = set()
+        """(values, vector, written) of the Facts, or MISS."""
+        names = tuple(facts)
+        shape = self.shapes.get(names, MISS)
+        if shape is MISS:
+            shape = self._shape(names)
+        if shape is None:
+            return MISS
+        return shape(facts)
+
+    def _shape(self, record: tuple):
+        """The reader of records with these names (in this order), generated
+        once: None when a name is not text, not an input, or an input twice."""
         names = self.names
-        for name, raw in facts.items():
-            spec = names.get(name) if type(name) is str else None
+        specs = []
+        seen = set()
+        for name in record:
+            if type(name) is not str:
+                specs = None
+                break
+            spec = names.get(name)
             if spec is None:
-                if type(name) is not str:
-                    return MISS
                 spec = self.by_key.get(_fold(name))
                 if spec is None:
-                    return MISS
+                    specs = None
+                    break
                 if len(names) < 4 * self.size + _REMEMBER:
                     names[name] = spec
-            index = spec.index
-            if index in seen:
-                return MISS
-            seen.add(index)
-            if raw is None:
+            if spec.index in seen:
+                specs = None
+                break
+            seen.add(spec.index)
+            specs.append(spec)
+        if len(self.shapes) >= _REMEMBER:  # many shapes: read this one without generating code
+            return None if specs is None else self._loop(specs)
+        shape = self.shapes[record] = None if specs is None else self._generate(specs)
+        return shape
+
+    def _loop(self, specs: list[InputSpec]):
+        """What `_generate` writes out, as a loop (for shapes beyond those remembered)."""
+        entries = [(spec.index, self.readers[spec.index].read, spec.type == "quantity") for spec in specs]
+        inputs = self.inputs
+
+        def read(facts):
+            vector = [None] * len(inputs)
+            written = [None] * len(inputs)
+            for (index, reader, quantity), raw in zip(entries, facts.values()):
+                if raw is not None:
+                    value = vector[index] = reader(raw)
+                    if value is MISS:
+                        return MISS
+                    if quantity and type(raw) is str:
+                        written[index] = raw
+            values = {}
+            for spec, value in zip(inputs, vector):
+                values[spec.key] = spec.options[value] if spec.type == "one of" and value is not None else value
+            return values, tuple(vector), tuple(written)
+
+        return read
+
+    def _generate(self, specs: list[InputSpec]):
+        """Straight-line code for one shape: each value read by its input's
+        reader, then the Facts' values (by key, options by display name),
+        vector (by position) and written spellings (unit strings as given)."""
+        ns: dict = {"MISS": MISS}
+        given = {spec.index for spec in specs}
+        raws = [f"a{spec.index}" for spec in specs]
+        lines = ["def read(facts):", f"    {', '.join(raws)}, = facts.values()"] if specs else ["def read(facts):"]
+        for spec in specs:
+            i = spec.index
+            ns[f"R{i}"] = self.readers[i].read
+            lines += [f"    if a{i} is None:", f"        v{i} = None", "    else:", f"        v{i} = R{i}(a{i})",
+                      f"        if v{i} is MISS:", "            return MISS"]
+        values, vector, written = [], [], []
+        for spec in self.inputs:
+            i = spec.index
+            ns[f"K{i}"] = spec.key
+            if i not in given:
+                values.append(f"K{i}: None")
+                vector.append("None")
+                written.append("None")
                 continue
-            value = self.readers[index](raw)
-            if value is MISS:
-                return MISS
-            vector[index] = value
-            if self.quantity[index] and type(raw) is str:
-                written[index] = raw
-        return vector, written
+            if spec.type == "one of":
+                ns[f"O{i}"] = spec.options
+                values.append(f"K{i}: None if v{i} is None else O{i}[v{i}]")
+            else:
+                values.append(f"K{i}: v{i}")
+            vector.append(f"v{i}")
+            written.append(f"a{i} if type(a{i}) is str else None" if spec.type == "quantity" else "None")
+        lines.append(f"    return {{{', '.join(values)}}}, ({''.join(v + ', ' for v in vector)}), "
+                     f"({''.join(f'({w}), ' for w in written)})")
+        exec(compile("\n".join(lines) + "\n", "<clinrules fast facts>", "exec"), ns)
+        return ns["read"]
 
     # --- one input ---------------------------------------------------------------
 
     def _reader(self, spec: InputSpec, units: UnitTable):
         if spec.type == "yes/no":
-            return _yes_no
+            return _YesNoReader()
         if spec.type == "one of":
             return _OptionReader(spec)
         return _NumberReader(spec, units)
+
+
+class _YesNoReader:
+    def __init__(self) -> None:
+        self.read = _yes_no
 
 
 def _yes_no(raw):
@@ -147,6 +220,7 @@ class _OptionReader:
         for i, shown in enumerate(spec.options):
             if self.index.get(_fold(shown)) == i:
                 self.known.setdefault(shown, i)
+        self.read = self.__call__
 
     def __call__(self, raw):
         if type(raw) is not str:
@@ -161,19 +235,24 @@ class _OptionReader:
         return found
 
 
+_SAME = (Fraction(1), Fraction(0))  # the declared unit itself: no arithmetic
+
+
 class _NumberReader:
-    """A number or quantity input: plain numbers, and unit strings of its dimension."""
+    """A number or quantity input: plain numbers, and unit strings of its dimension.
+
+    `read` is a closure over everything worked out at load (range as integers,
+    the unit spellings' exact factor and offset): one call per value."""
 
     def __init__(self, spec: InputSpec, units: UnitTable) -> None:
         self.spec = spec
         self.units = units
-        self.low = None if spec.low is None else (spec.low.numerator, spec.low.denominator)
-        self.high = None if spec.high is None else (spec.high.numerator, spec.high.denominator)
         # unit spelling -> (a, b): the value in the declared unit is x * a + b
         self.conversions: dict[str, tuple[Fraction, Fraction] | None] = {}
         if spec.type == "quantity" and spec.unit is not None:
             for spelling in units.spellings(spec.dimension):
                 self._conversion(spelling)
+        self.read = self._make()
 
     def _conversion(self, text: str):
         """The exact (factor, offset) for a unit spelling, worked out once."""
@@ -184,63 +263,120 @@ class _NumberReader:
         found = None
         if unit is not None and unit.dimension == spec.dimension and spec.unit is not None:
             if unit is spec.unit:
-                found = (Fraction(1), Fraction(0))
+                found = _SAME
             else:
                 target = spec.unit
                 found = (unit.factor / target.factor, (unit.offset - target.offset) / target.factor)
+                if found == _SAME:
+                    found = _SAME
         if found is not None or len(self.conversions) < _REMEMBER:
             self.conversions[text] = found
         return found
 
-    def __call__(self, raw):
-        kind = type(raw)
-        if kind is int:
-            return self._ranged(raw, 1)
-        if kind is float:
-            if not math.isfinite(raw):
-                return MISS
-            text = repr(raw)  # the shortest decimal that reads back as this float, as the full checker
-            if "e" in text:
-                value = Fraction(text)
-                return self._ranged(value.numerator, value.denominator)
-            whole, _, frac = text.partition(".")
-            return self._ranged(int(whole + frac), _POW10[len(frac)])  # "-0.5" -> -05 / 10
-        if kind is not str:
-            return MISS
-        number, space, unit_text = raw.partition(" ")
-        whole, _, frac = number.partition(".")
-        if space and number.isascii() and whole.isdigit() and (not frac or frac.isdigit()) \
-                and len(number) < 18:  # the usual `12.5 mg/L`
-            parts = int(whole + frac), _POW10[len(frac)]
-        else:
-            match = _PLAIN.match(raw)
-            parts = _decimal(match.group(1), match.group(2), match.group(3))
-            rest = raw[match.end():]
-            if rest[:1] in ("e", "E"):  # an exponent, or a unit starting with e: the full way
-                return MISS
-            unit_text = rest
-        if parts is None:
-            return MISS
-        unit_text = unit_text.strip()
-        if not unit_text:
-            return self._ranged(*parts)
-        if self.spec.type != "quantity":
-            return MISS
-        conversion = self._conversion(unit_text)
-        if conversion is None:
-            return MISS
-        factor, offset = conversion
-        if factor == 1 and not offset:
-            return self._ranged(*parts)
-        value = Fraction(*parts)
-        value = value * factor + offset
-        return self._ranged(value.numerator, value.denominator)
+    def _make(self):
+        spec = self.spec
+        low = spec.low is not None
+        high = spec.high is not None
+        low_n, low_d = (spec.low.numerator, spec.low.denominator) if low else (0, 1)
+        high_n, high_d = (spec.high.numerator, spec.high.denominator) if high else (0, 1)
+        quantity = spec.type == "quantity"
+        conversions = self.conversions
+        conversion = self._conversion
+        gcd, new, isfinite, pow10, plain = math.gcd, _new, math.isfinite, _POW10, _PLAIN
+        frac_type, exact = Fraction, _exact
+        fast_fraction = exact is not Fraction
 
-    def _ranged(self, n: int, d: int):
-        """Fraction(n, d) (d > 0) when it is within the input's range, else MISS."""
-        low, high = self.low, self.high
-        if low is not None and n * low[1] < low[0] * d:
-            return MISS
-        if high is not None and n * high[1] > high[0] * d:
-            return MISS
-        return _exact(n, d)
+        def read(raw):
+            """The value in the declared unit (a Fraction within range), else MISS."""
+            kind = type(raw)
+            if kind is int:
+                n = raw
+                d = 1
+            elif kind is float:
+                if -1e12 < raw < 1e12:  # (not NaN): a short decimal is found by arithmetic, see _float_parts
+                    if raw.is_integer():
+                        n = int(raw)
+                        d = 1
+                    else:
+                        n = round(raw * 10)
+                        d = 10
+                        if n / 10 != raw:
+                            n, d = _float_parts(raw)
+                elif isfinite(raw):
+                    n, d = _float_parts(raw)
+                else:
+                    return MISS
+            elif kind is str:
+                number, space, unit_text = raw.partition(" ")
+                whole, _, frac = number.partition(".")
+                if space and whole.isdigit() and (frac.isdigit() or not frac) and number.isascii() \
+                        and len(number) < 18:  # the usual `12.5 mg/L`
+                    n = int(whole + frac)
+                    d = pow10[len(frac)]
+                else:
+                    match = plain.match(raw)
+                    parts = _decimal(match.group(1), match.group(2), match.group(3))
+                    rest = raw[match.end():]
+                    if parts is None or rest[:1] in ("e", "E"):  # an exponent, or a unit starting with e: the full way
+                        return MISS
+                    n, d = parts
+                    unit_text = rest
+                found = conversions.get(unit_text)
+                if found is not _SAME:
+                    if found is None:
+                        unit_text = unit_text.strip()
+                        if unit_text:
+                            if not quantity:
+                                return MISS
+                            found = conversion(unit_text)
+                            if found is None:
+                                return MISS
+                        else:
+                            found = _SAME
+                    if found is not _SAME:
+                        factor, offset = found
+                        value = frac_type(n, d) * factor + offset
+                        n = value.numerator
+                        d = value.denominator
+            else:
+                return MISS
+            # Fraction(n, d) when it is within the input's range
+            if low and n * low_d < low_n * d or high and n * high_d > high_n * d:
+                return MISS
+            if not fast_fraction:
+                return frac_type(n, d)
+            if d != 1:
+                g = gcd(n, d)
+                if g != 1:
+                    n //= g
+                    d //= g
+            value = new(frac_type)
+            value._numerator = n
+            value._denominator = d
+            return value
+
+        return read
+
+    def __call__(self, raw):
+        return self.read(raw)
+
+
+def _float_parts(raw: float) -> tuple[int, int]:
+    """(n, d) of a finite float's shortest decimal text (`0.1` is 1/10), as the full checker reads it.
+
+    A decimal of at most 15 significant digits that reads back as the float is
+    the only one that short (any two differ by more than the float's spacing),
+    so it is the shortest text's value: found by arithmetic, without the text."""
+    if -1e15 < raw < 1e15:
+        if raw.is_integer():
+            return int(raw), 1
+        for d in (10, 100, 1000):
+            n = round(raw * d)
+            if n / d == raw and -10**15 < n < 10**15:
+                return n, d
+    text = repr(raw)  # the shortest decimal that reads back as this float
+    if "e" in text:
+        value = Fraction(text)
+        return value.numerator, value.denominator
+    whole, _, frac = text.partition(".")
+    return int(whole + frac), _POW10[len(frac)]  # "-0.5" -> -05 / 10

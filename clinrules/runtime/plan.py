@@ -428,13 +428,13 @@ class Plan:
         lines = [f"    v = V[{i}]", "    if v is None:", f"        s{i} = {regions.unknown}", "    else:"]
         if regions.scale == 1:
             lines += [
-                "        n = v.numerator",
-                "        d = v.denominator",
+                "        n, d = v.as_integer_ratio()",  # one call, not two property reads
                 f"        s{i} = _br({bounds}, 2 * n if d == 1 else 2 * (n // d) + 1)",
             ]
         else:
             lines += [
-                f"        q, r = divmod(v.numerator * {regions.scale}, v.denominator)",
+                "        n, d = v.as_integer_ratio()",
+                f"        q, r = divmod(n * {regions.scale}, d)",
                 f"        s{i} = _br({bounds}, 2 * q + (1 if r else 0))",
             ]
         return lines

@@ -83,7 +83,7 @@ class CompiledRuleset:
     # --- evaluation -------------------------------------------------------------
 
     def evaluate(self, facts: Mapping, *, explain: bool = False) -> Result:
-        return self.evaluate_validated(self.validate_facts(facts), explain=explain)
+        return self.evaluate_validated(self._checker.check(facts), explain=explain)
 
     def evaluate_validated(self, facts: Facts, *, explain: bool = False) -> Result:
         if not isinstance(facts, Facts) or facts.owner is not self:
@@ -165,7 +165,7 @@ class CompiledRuleset:
             scores = ()
             needs = None
             settled, outcome, conflicting_set, _, otherwise_fired = (
-                dp.settle(F, U) if (F or U) else dp.empty
+                dp.settled(F, U) if (F or U) else dp.empty
             )
             # a conflict with open rules: they may join it in every completion
             if settled and not scope_varies and not (U and outcome == CONFLICT):
