@@ -9,6 +9,7 @@ numbers as JSON integers or exact decimal strings.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from typing import Sequence
 
 from clinrules.space.boxes import Box
@@ -35,7 +36,13 @@ def prefer(dim: Dim, mask: int) -> int:
             return open_[0]
         choices = open_ or indices
         if near is not None:
-            return min(choices, key=lambda i: abs(dim.values[i].nice(near) - near))
+            # regions are in value order: only the last one starting below
+            # `near` (it holds it, or is the nearest on the left) and the
+            # next one (the nearest on the right) can show the nearest value
+            values = dim.values
+            p = bisect_left(choices, True, key=lambda i: values[i].lo is not None and values[i].lo >= near)
+            nearby = choices[max(p - 1, 0):p + 1]
+            return min(nearby, key=lambda i: abs(values[i].nice(near) - near))
     return indices[0]
 
 
