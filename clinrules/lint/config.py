@@ -62,9 +62,11 @@ def from_table(table: Mapping, path: str | None = None) -> Config:
     return Config(severity, frozenset(codes), path)
 
 
-def find_config(start: str | Path) -> Config:
-    """Walk up from `start` (a file or folder) to the nearest pyproject.toml
-    with a [tool.clinrules.lint] table; defaults if there is none."""
+def project_table(start: str | Path, *keys: str) -> tuple[dict, str] | None:
+    """The nearest pyproject.toml above `start` (a file or folder) holding
+    the table `[tool.clinrules.<keys...>]`, as (table, path); None if none.
+    Shared by the lint configuration and the build policy, so both find
+    the project the same way."""
     here = Path(start).resolve()
     if not here.is_dir():
         here = here.parent
@@ -75,8 +77,18 @@ def find_config(start: str | Path) -> Config:
         try:
             data = tomllib.loads(candidate.read_text("utf-8"))
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-            raise _bad(f"cannot read {candidate}: {exc}", str(candidate)) from None
-        table = data.get("tool", {}).get("clinrules", {}).get("lint")
+            raise RulesError([Diagnostic("bad-project-config", f"cannot read {candidate}: {exc}",
+                                         file=str(candidate), hint="fix the TOML of pyproject.toml")]) from None
+        table = data.get("tool", {}).get("clinrules")
+        for key in keys:
+            table = table.get(key) if isinstance(table, dict) else None
         if table is not None:
-            return from_table(table, str(candidate))
-    return Config()
+            return table, str(candidate)
+    return None
+
+
+def find_config(start: str | Path) -> Config:
+    """The [tool.clinrules.lint] table of the nearest pyproject.toml above
+    `start`; defaults if there is none."""
+    found = project_table(start, "lint")
+    return from_table(*found) if found is not None else Config()

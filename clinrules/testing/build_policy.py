@@ -19,12 +19,12 @@ error-level findings only for a whole project. Subtables
 from __future__ import annotations
 
 import difflib
-import tomllib
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
 from clinrules.errors import Diagnostic, RulesError
+from clinrules.lint.config import project_table
 
 FAIL_ON = ("safety", "error", "warning", "info")
 SAFETY = frozenset({"conflict", "gap", "dead-rule"})  # findings that reach patients
@@ -82,20 +82,7 @@ def from_table(table, path: str | None = None) -> Policy:
 
 
 def find_policy(start: str | Path) -> Policy:
-    """Walk up from `start` to the nearest pyproject.toml with a
-    [tool.clinrules] table; the default policy if there is none."""
-    here = Path(start).resolve()
-    if not here.is_dir():
-        here = here.parent
-    for folder in [here, *here.parents]:
-        candidate = folder / "pyproject.toml"
-        if not candidate.is_file():
-            continue
-        try:
-            data = tomllib.loads(candidate.read_text("utf-8"))
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-            raise _bad(f"cannot read {candidate}: {exc}", str(candidate)) from None
-        table = data.get("tool", {}).get("clinrules")
-        if table is not None:
-            return from_table(table, str(candidate))
-    return Policy()
+    """The [tool.clinrules] table of the nearest pyproject.toml above
+    `start`; the default policy if there is none."""
+    found = project_table(start)
+    return from_table(*found) if found is not None else Policy()

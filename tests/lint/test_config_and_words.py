@@ -78,3 +78,15 @@ rule b: IF duration > 11 days THEN MRI BECAUSE "y" [1]
     (gap,) = lint_text(text, codes={"gap"})
     assert gap.witness["duration"] == "1.5 weeks"  # 10.5 days, written in the input's unit
     assert gap.extra["region"] == "duration at least 10 days and at most 11 days"
+
+
+def test_an_unreadable_pyproject_is_one_error_for_lint_and_build(tmp_path):
+    from clinrules.lint.config import find_config
+    from clinrules.testing.build_policy import find_policy
+
+    (tmp_path / "pyproject.toml").write_text("[tool.clinrules\n", encoding="utf-8")
+    for find in (find_config, find_policy):
+        with pytest.raises(RulesError) as err:
+            find(tmp_path)
+        assert err.value.diagnostics[0].code == "bad-project-config"
+        assert "cannot read" in err.value.diagnostics[0].message
