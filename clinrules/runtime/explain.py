@@ -64,7 +64,7 @@ def explain_text(result: Result) -> str:
         for score in d.scores:
             lines.append(f"  {score.text()}")
         for p in d.possible:
-            lines.append(f"  {_verdict(p)} if " + "; or if ".join(p.when))
+            lines.append(f"  {_possible_verdict(p)} if " + "; or if ".join(p.when))
         for rule_name in d.fired:
             rule = rules[rule_name]
             lines.append(f"  rule `{rule_name}` fired")
@@ -128,11 +128,17 @@ def _verdict(d) -> str:
         return d.value
     if d.status == "conflict":
         return "CONFLICT between " + " and ".join(d.conflicting)
-    if d.status == "undecided" and not getattr(d, "needs", True):
+    if d.status == "undecided" and not d.needs:
         return "undecided: no rule covers this patient"
-    if d.status == "undecided" and not hasattr(d, "needs"):
-        return "no option (no rule covers it)"
     return d.status
+
+
+def _possible_verdict(p) -> str:
+    """A result an undecided decision can still get: an option, none, a
+    conflict or not applicable."""
+    if p.status == "undecided":
+        return "no option (no rule covers it)"
+    return _verdict(p) if p.status in ("decided", "conflict") else p.status
 
 
 def _scope_text(ruleset) -> str:

@@ -10,26 +10,25 @@ large generated table, and mutated texts.
 
 from __future__ import annotations
 
-import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 from clinrules.compiler import compile_source
 from clinrules.dsl import parser
 from clinrules.dsl.parser import parse_with_comments
 from clinrules.errors import RulesError
+from dsl_helpers import mutated, tokens_of
 
 pytest.importorskip("lark_cython", reason="the fast extra (lark-cython) is not installed")
 
 ROOT = Path(__file__).resolve().parents[2]
 RULESETS = sorted([*ROOT.glob("rulesets/*.rules"), *ROOT.glob("tests/conformance/rulesets/*.rules")])
 EXAMPLE = (ROOT / "tests" / "dsl" / "data" / "cervicogenic-upper-back-pain.rules").read_text("utf-8")
-TOKENS = re.findall(r'"[^"]*"|#[^\n]*|\s+|[^\W\d_][\w\'/-]*|\d+(?:\.\d+)?|\S', EXAMPLE)
+TOKENS = tokens_of(EXAMPLE)
 SPARE = ["IF", "THEN", "AND", "OR", "NOT", "no", "is", "[", "]", "(", ")", ":", ",", '"', "6", "weeks",
          "rule", "define", "between", "at least", "of", "\n", "# lint: allow gap -- x", "-", "°C", "\t"]
 
@@ -111,31 +110,11 @@ def test_errors_are_the_same(text, monkeypatch):
     assert outcome[0] == "error" and outcome[1]
 
 
-@st.composite
-def mutated(draw):
-    tokens = list(TOKENS)
-    for _ in range(draw(st.integers(1, 4))):
-        if not tokens:
-            break
-        i = draw(st.integers(0, len(tokens) - 1))
-        action = draw(st.sampled_from(["delete", "duplicate", "swap", "insert", "truncate"]))
-        if action == "delete":
-            del tokens[i]
-        elif action == "duplicate":
-            tokens.insert(i, tokens[i])
-        elif action == "swap":
-            j = draw(st.integers(0, len(tokens) - 1))
-            tokens[i], tokens[j] = tokens[j], tokens[i]
-        elif action == "insert":
-            tokens.insert(i, " " + draw(st.sampled_from(SPARE)) + " ")
-        else:
-            tokens = tokens[:i]
-    return "".join(tokens)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow,
                                                                   HealthCheck.function_scoped_fixture])
-@given(mutated())
+@given(mutated(TOKENS, SPARE))
 def test_mutated_texts_read_the_same(monkeypatch, text):
     _same(text, monkeypatch)
 

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import re
-
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from clinrules.dsl import ast, parse
 from clinrules.errors import RulesError
 
-from dsl_helpers import DATA
+from dsl_helpers import DATA, mutated, tokens_of
 
 EXAMPLE = (DATA / "cervicogenic-upper-back-pain.rules").read_text(encoding="utf-8")
 EXTRA = (
@@ -21,7 +19,7 @@ EXTRA = (
     'AND duration between 2 and 6 weeks THEN ESR test, "CRP (mg/L)"\n'
 )
 SOURCE = EXAMPLE + EXTRA
-TOKENS = re.findall(r'"[^"]*"|#[^\n]*|\s+|[^\W\d_][\w\'/-]*|\d+(?:\.\d+)?|\S', SOURCE)
+TOKENS = tokens_of(SOURCE)
 SPARE = ["IF", "THEN", "AND", "OR", "NOT", "no", "is", "[", "]", "(", ")", ":", ",", "\"", "6", "weeks",
          "rule", "define", "between", "at least", "of", "\n", "#", "-", "°C", "\x00", "\ufffd", "\t", "\r"]
 
@@ -61,29 +59,9 @@ def test_random_text_after_a_header(text):
     _check('ruleset "fuzz"\n' + text)
 
 
-@st.composite
-def mutated(draw):
-    tokens = list(TOKENS)
-    for _ in range(draw(st.integers(1, 4))):
-        if not tokens:
-            break
-        i = draw(st.integers(0, len(tokens) - 1))
-        action = draw(st.sampled_from(["delete", "duplicate", "swap", "insert", "truncate"]))
-        if action == "delete":
-            del tokens[i]
-        elif action == "duplicate":
-            tokens.insert(i, tokens[i])
-        elif action == "swap":
-            j = draw(st.integers(0, len(tokens) - 1))
-            tokens[i], tokens[j] = tokens[j], tokens[i]
-        elif action == "insert":
-            tokens.insert(i, " " + draw(st.sampled_from(SPARE)) + " ")
-        else:
-            tokens = tokens[:i]
-    return "".join(tokens)
 
 
 @SETTINGS
-@given(mutated())
+@given(mutated(TOKENS, SPARE))
 def test_mutated_valid_sources(text):
     _check(text)
