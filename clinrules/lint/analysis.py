@@ -33,6 +33,7 @@ class Analysis:
         # every input known: the space of gaps, conflicts and witnesses
         self.known: Box = {d.index: d.known for d in self.dims if d.missing}
         self.cache: dict = {}  # results one family computes and another reuses
+        self._bounds: dict[int, tuple[list, Box]] = {}
 
     @cached_property
     def scope_yes(self) -> list[Box]:
@@ -93,5 +94,39 @@ class Analysis:
         return None
 
     def covered(self, region: Box, cover: list[Box]) -> bool:
-        """Every patient of `region` lies in the union of `cover`."""
-        return Sweep(cover, region, self.dims).first_uncovered() is None
+        """Every patient of `region` lies in the union of `cover`.
+
+        Most questions the families ask are settled without a sweep: an
+        input on which `region` reaches past every box of `cover` (not
+        covered), or one box containing `region` (covered)."""
+        if not cover or not all(region.values()):
+            return Sweep(cover, region, self.dims).first_uncovered() is None
+        dims = self.dims
+        for d, m in self._bound(cover).items():
+            if region.get(d, dims[d].full) & ~m:
+                return False
+        for box in cover:
+            for d, m in box.items():
+                r = region.get(d)
+                if r & ~m if r is not None else m != dims[d].full:
+                    break
+            else:
+                return True
+        return Sweep(cover, region, dims).first_uncovered() is None
+
+    def _bound(self, cover: list[Box]) -> Box:
+        """The smallest box holding every box of `cover` (kept per list:
+        the families ask about the same memoised lists again and again)."""
+        got = self._bounds.get(id(cover))
+        if got is not None and got[0] is cover:
+            return got[1]
+        bound = dict(cover[0])
+        for box in cover[1:]:
+            for d in list(bound):
+                m = box.get(d)
+                if m is None:
+                    del bound[d]
+                else:
+                    bound[d] |= m
+        self._bounds[id(cover)] = (cover, bound)
+        return bound

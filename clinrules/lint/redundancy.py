@@ -39,11 +39,9 @@ def redundant(an: Analysis, skip: set[str] | None = None) -> list[Finding]:
             boxes.extend(sets)
             owner.extend([j] * len(sets))
         index = OverlapIndex(boxes, an.dims)
-        meets: list[set[int]] = [set() for _ in group]
-        for k in range(len(boxes)):
-            for other in members(index.meeting(k)):
-                if owner[other] != owner[k]:
-                    meets[owner[k]].add(owner[other])
+        own = [0] * len(group)  # rule -> bit set of its boxes (consecutive bits)
+        for k, j in enumerate(owner):
+            own[j] |= 1 << k
 
         def covers(j: int, i: int) -> bool:
             """Rule j is yes wherever rule i fires, and no rule in between
@@ -56,7 +54,7 @@ def redundant(an: Analysis, skip: set[str] | None = None) -> list[Finding]:
         for i, rule in enumerate(group):
             if rule["name"] in skip:
                 continue
-            for j in sorted(meets[i]):
+            for j in _meeting(index, own, owner, i):
                 if not covers(j, i):
                     continue
                 if j > i and covers(i, j):
@@ -68,6 +66,20 @@ def redundant(an: Analysis, skip: set[str] | None = None) -> list[Finding]:
                                 rules=[rule["name"], other["name"]], subjects=[rule]))
                 break
     return out
+
+
+def _meeting(index: OverlapIndex, own: list[int], owner: list[int], i: int):
+    """The other rules with a box meeting one of rule i's, lowest first,
+    found lazily: the search for a cover stops at the first that covers,
+    and a large group of similar rules would otherwise cost every pair."""
+    hits = 0
+    for k in members(own[i]):
+        hits |= index.meeting(k)
+    hits &= ~own[i]
+    while hits:
+        j = owner[(hits & -hits).bit_length() - 1]
+        yield j
+        hits &= ~own[j]
 
 
 def _between(an: Analysis, a: dict, b: dict) -> list[dict]:
