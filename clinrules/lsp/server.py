@@ -22,16 +22,21 @@ from dataclasses import dataclass, field
 
 from lsprotocol import types as t
 from pygls.lsp.server import LanguageServer
+from pygls.protocol import LanguageServerProtocol
 from pygls.uris import to_fs_path
 
 from clinrules.errors import RulesError
 from clinrules.lsp import actions, completion, hover
 from clinrules.lsp.checks import Checked, Problem, check_text, lint_checked
 from clinrules.lsp.incremental import StatementCache
+from clinrules.lsp.positions import Columns, line_of
 from clinrules.lsp.symbols import Index, Symbol
 
 # Sent after each check and each lint of a version, for status bars and the
-# benchmark: {"uri", "version", "errors" or "findings", "milliseconds"}.
+# benchmark: {"uri", "version", "errors" or "findings", "milliseconds",
+# "cpu_milliseconds" (of the thread that did the work: the machine's load
+# does not count), "published" (whether diagnostics went out: an unchanged
+# set is not sent again)}.
 CHECKED = "$/clinrules/checked"
 LINTED = "$/clinrules/linted"
 
@@ -40,6 +45,7 @@ SEVERITY = {
     "warning": t.DiagnosticSeverity.Warning,
     "info": t.DiagnosticSeverity.Information,
 }
+PUBLISH = "textDocument/publishDiagnostics"
 SYMBOL_KIND = {
     "input": t.SymbolKind.Variable,
     "input option": t.SymbolKind.EnumMember,
@@ -69,7 +75,8 @@ class Document:
     parsed: Checked | None = None  # the last version that parsed
     findings: list[Problem] = field(default_factory=list)  # of the last lint
     showing_errors: bool = False  # the last publication held errors
-    shown_findings: list = field(default_factory=list)  # the same, as LSP diagnostics
+    shown_findings: list = field(default_factory=list)  # the same, as LSP diagnostics (JSON)
+    published: list | None = None  # the diagnostics last sent (JSON), None before any
     parser: StatementCache = field(default_factory=StatementCache)
     _index: tuple | None = None  # (the Checked it was built from, its Index)
 
@@ -88,6 +95,13 @@ class Document:
         return self.parsed.lines if self.parsed is not None else []
 
 
+class _Protocol(LanguageServerProtocol):
+    def get_message_type(self, method: str):
+        if method == PUBLISH:
+            return None  # sent as JSON built by `RulesServer.publish`, as it is
+        return super().get_message_type(method)
+
+
 class RulesServer(LanguageServer):
     def __init__(self) -> None:
         from importlib.metadata import PackageNotFoundError, version
@@ -96,10 +110,26 @@ class RulesServer(LanguageServer):
             own = version("clinrules")
         except PackageNotFoundError:
             own = "0"
-        super().__init__("clinrules", own)
+        super().__init__("clinrules", own, protocol_cls=_Protocol)
         self.documents: dict[str, Document] = {}
         self.lock = threading.Lock()
         self.linter = ThreadPoolExecutor(max_workers=1, thread_name_prefix="clinrules-lint")
+
+    @property
+    def columns(self) -> Columns:
+        """Column conversion for the position encoding agreed with the client."""
+        encoding = self.workspace.position_encoding if self._workspace_ready() else None
+        cached = getattr(self, "_columns", None)
+        if cached is None or cached[0] != encoding:
+            cached = self._columns = (encoding, Columns(encoding))
+        return cached[1]
+
+    def _workspace_ready(self) -> bool:
+        try:
+            self.workspace
+        except Exception:  # before initialize: the LSP default
+            return False
+        return True
 
     # --- checking -------------------------------------------------------------------
 
@@ -109,7 +139,7 @@ class RulesServer(LanguageServer):
         doc = self.documents.get(uri)
         if doc is None:
             doc = self.documents[uri] = Document(uri, to_fs_path(uri) or uri)
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.thread_time()
         with self.lock:
             checked = check_text(text_doc.source, doc.path, parse=doc.parser.parse, validate=False)
             doc.version = text_doc.version or 0
@@ -120,25 +150,32 @@ class RulesServer(LanguageServer):
         # findings need a file without errors, and the linter's time: until
         # it has looked at this version, the last findings stand (a clean
         # edit of a clean file publishes nothing until then).
+        published = False
         if checked.errors:
-            self.publish(doc, [self.diagnostic(doc.uri, p) for p in checked.errors])
+            published = self.publish(doc, [self.diagnostic_json(doc.uri, p, checked.lines)
+                                           for p in checked.errors])
             doc.showing_errors = True
         elif doc.showing_errors:
-            self.publish(doc, doc.shown_findings)
+            published = self.publish(doc, doc.shown_findings)
             doc.showing_errors = False
         self.protocol.notify(CHECKED, {"uri": doc.uri, "version": doc.version, "errors": len(checked.errors),
-                                       "milliseconds": round((time.perf_counter() - started) * 1000)})
+                                       "milliseconds": round((time.perf_counter() - started) * 1000),
+                                       "cpu_milliseconds": round((time.thread_time() - cpu) * 1000),
+                                       "published": published})
         if checked.doc is not None:
             version = doc.version
             loop = asyncio.get_running_loop()
             future = loop.run_in_executor(self.linter, self._lint, doc, checked, version)
             future.add_done_callback(lambda f: self._linted(doc, checked, version, f))
 
-    def _lint(self, doc: Document, checked: Checked, version: int) -> tuple[list[Problem], float] | None:
+    def _lint(self, doc: Document, checked: Checked, version: int) -> tuple | None:
+        """In the worker thread: the findings, as Problems and as LSP JSON."""
         if doc.version != version:
             return None  # typed on: a newer version is queued
-        started = time.perf_counter()
-        return lint_checked(checked), time.perf_counter() - started
+        started, cpu = time.perf_counter(), time.thread_time()
+        findings = lint_checked(checked)
+        shown = [self.diagnostic_json(doc.uri, p, checked.lines) for p in findings]
+        return findings, shown, time.perf_counter() - started, time.thread_time() - cpu
 
     def _linted(self, doc: Document, checked: Checked, version: int, future) -> None:
         if future.cancelled():
@@ -154,49 +191,103 @@ class RulesServer(LanguageServer):
             return
         if doc.version != version:
             return
-        doc.findings, seconds = future.result()
-        doc.shown_findings = [self.diagnostic(doc.uri, p) for p in doc.findings]
-        self.publish(doc, doc.shown_findings)
-        self.protocol.notify(LINTED, {"uri": doc.uri, "version": version, "findings": len(doc.findings),
-                                      "milliseconds": round(seconds * 1000)})
+        started, cpu = time.perf_counter(), time.thread_time()
+        doc.findings, doc.shown_findings, seconds, lint_cpu = future.result()
+        published = self.publish(doc, doc.shown_findings)
+        self.protocol.notify(LINTED, {
+            "uri": doc.uri, "version": version, "findings": len(doc.findings),
+            "milliseconds": round((seconds + time.perf_counter() - started) * 1000),
+            "cpu_milliseconds": round((lint_cpu + time.thread_time() - cpu) * 1000),
+            "published": published,
+        })
 
-    def publish(self, doc: Document, diagnostics: list[t.Diagnostic]) -> None:
-        self.text_document_publish_diagnostics(t.PublishDiagnosticsParams(
-            uri=doc.uri, version=doc.version, diagnostics=diagnostics,
-        ))
+    def publish(self, doc: Document, diagnostics: list[dict]) -> bool:
+        """Send the document's diagnostics, unless they are exactly those
+        last sent (an edit that changes no finding sends nothing). They go
+        out as JSON built here: a large ruleset's findings are ~1,500
+        diagnostics, and pygls' general converter takes longer over them
+        than the rest of the publication together."""
+        if diagnostics == doc.published:
+            return False
+        doc.published = diagnostics
+        self.protocol.notify(PUBLISH, _Json({"uri": doc.uri, "version": doc.version, "diagnostics": diagnostics}))
+        return True
 
-    @staticmethod
-    def diagnostic(uri: str, p: Problem) -> t.Diagnostic:
-        message = p.message + (f"\nhint: {p.hint}" if p.hint else "")
+    def diagnostic_json(self, uri: str, p: Problem, lines: list[str]) -> dict:
+        """A Problem as LSP diagnostic JSON, columns in the client's units."""
+        out = {
+            "range": self.range_json(lines, p.line, p.column, p.end_line, p.end_column),
+            "message": p.message + (f"\nhint: {p.hint}" if p.hint else ""),
+            "severity": int(SEVERITY.get(p.severity, t.DiagnosticSeverity.Warning)),
+            "code": p.code,
+            "source": "clinrules" if p.origin == "check" else f"clinrules lint ({p.name})",
+        }
+        if p.related:
+            out["relatedInformation"] = [
+                {"location": {"uri": uri, "range": self.range_json(lines, r.line, r.column, r.end_line,
+                                                                   r.end_column)},
+                 "message": r.message} for r in p.related]
+        if p.witness:
+            out["data"] = {"witness": p.witness}
+        return out
+
+    def diagnostic(self, uri: str, p: Problem, lines: list[str]) -> t.Diagnostic:
+        """The same as an lsprotocol object (for code actions)."""
         return t.Diagnostic(
-            range=_range(p.line, p.column, p.end_line, p.end_column),
-            message=message,
+            range=self.range(lines, p.line, p.column, p.end_line, p.end_column),
+            message=p.message + (f"\nhint: {p.hint}" if p.hint else ""),
             severity=SEVERITY.get(p.severity, t.DiagnosticSeverity.Warning),
             code=p.code,
             source="clinrules" if p.origin == "check" else f"clinrules lint ({p.name})",
             related_information=[
                 t.DiagnosticRelatedInformation(
-                    location=t.Location(uri=uri, range=_range(r.line, r.column, r.end_line, r.end_column)),
+                    location=t.Location(uri=uri, range=self.range(lines, r.line, r.column, r.end_line,
+                                                                  r.end_column)),
                     message=r.message,
                 ) for r in p.related
             ] or None,
             data={"witness": p.witness} if p.witness else None,
         )
 
+    def range_json(self, lines: list[str], line: int, column: int, end_line: int, end_column: int) -> dict:
+        columns = self.columns
+        return {"start": {"line": line, "character": columns.to_client(line_of(lines, line), column)},
+                "end": {"line": end_line, "character": columns.to_client(line_of(lines, end_line), end_column)}}
+
+    def range(self, lines: list[str], line: int, column: int, end_line: int, end_column: int) -> t.Range:
+        columns = self.columns
+        return _range(line, columns.to_client(line_of(lines, line), column),
+                      end_line, columns.to_client(line_of(lines, end_line), end_column))
+
+    def span_range(self, lines: list[str], span) -> t.Range:
+        return self.range(lines, span.line, span.column, span.end_line, span.end_column)
+
+    def current_lines(self, uri: str) -> list[str]:
+        """The document's text as the client has it now, line by line."""
+        return [line.rstrip("\r\n") for line in self.workspace.get_text_document(uri).lines]
+
+    def character(self, uri: str, position: t.Position) -> int:
+        """A client position's column, in characters of the current text."""
+        return self.columns.from_client(line_of(self.current_lines(uri), position.line), position.character)
+
     def symbol_at(self, uri: str, position: t.Position) -> tuple[Document | None, Symbol | None]:
         doc = self.documents.get(uri)
         if doc is None or doc.index is None:
             return doc, None
-        return doc, doc.index.symbol_at(position.line, position.character)
+        return doc, doc.index.symbol_at(position.line, self.character(uri, position))
+
+
+class _Json:
+    """Parameters already in JSON form: pygls sends an object's `__dict__` as
+    it is, instead of converting it field by field."""
+
+    def __init__(self, params: dict):
+        self.__dict__.update(params)
 
 
 def _range(line: int, column: int, end_line: int, end_column: int) -> t.Range:
     return t.Range(start=t.Position(line=line, character=column),
                    end=t.Position(line=end_line, character=end_column))
-
-
-def _span_range(span) -> t.Range:
-    return _range(span.line, span.column, span.end_line, span.end_column)
 
 
 server = RulesServer()
@@ -230,7 +321,7 @@ def did_save(ls: RulesServer, params: t.DidSaveTextDocumentParams) -> None:
 def did_close(ls: RulesServer, params: t.DidCloseTextDocumentParams) -> None:
     doc = ls.documents.pop(params.text_document.uri, None)
     if doc is not None:
-        ls.text_document_publish_diagnostics(t.PublishDiagnosticsParams(uri=doc.uri, diagnostics=[]))
+        ls.protocol.notify(PUBLISH, _Json({"uri": doc.uri, "diagnostics": []}))
 
 
 @server.feature(t.TEXT_DOCUMENT_HOVER)
@@ -238,10 +329,10 @@ def on_hover(ls: RulesServer, params: t.HoverParams) -> t.Hover | None:
     doc, sym = ls.symbol_at(params.text_document.uri, params.position)
     if sym is None:
         return None
-    occ = doc.index.at(params.position.line, params.position.character)
+    occ = doc.index.at(params.position.line, ls.character(doc.uri, params.position))
     return t.Hover(
         contents=t.MarkupContent(kind=t.MarkupKind.Markdown, value=hover.hover_markdown(doc.index, sym, doc.lines)),
-        range=_span_range(occ.span),
+        range=ls.span_range(doc.lines, occ.span),
     )
 
 
@@ -250,7 +341,7 @@ def on_definition(ls: RulesServer, params: t.DefinitionParams) -> t.Location | N
     doc, sym = ls.symbol_at(params.text_document.uri, params.position)
     if sym is None:
         return None
-    return t.Location(uri=doc.uri, range=_span_range(sym.span))
+    return t.Location(uri=doc.uri, range=ls.span_range(doc.lines, sym.span))
 
 
 @server.feature(t.TEXT_DOCUMENT_REFERENCES)
@@ -259,7 +350,7 @@ def on_references(ls: RulesServer, params: t.ReferenceParams) -> list[t.Location
     if sym is None:
         return None
     spans = ([sym.span] if params.context.include_declaration else []) + sym.uses
-    return [t.Location(uri=doc.uri, range=_span_range(s)) for s in spans]
+    return [t.Location(uri=doc.uri, range=ls.span_range(doc.lines, s)) for s in spans]
 
 
 @server.feature(t.TEXT_DOCUMENT_COMPLETION, t.CompletionOptions(trigger_characters=[" ", ","]))
@@ -267,9 +358,8 @@ def on_completion(ls: RulesServer, params: t.CompletionParams) -> t.CompletionLi
     doc = ls.documents.get(params.text_document.uri)
     if doc is None or doc.index is None:
         return t.CompletionList(is_incomplete=False, items=[])
-    lines = ls.workspace.get_text_document(doc.uri).lines
-    current = [line.rstrip("\r\n") for line in lines]
-    found = completion.complete(doc.index, current, params.position.line, params.position.character)
+    current = ls.current_lines(doc.uri)
+    found = completion.complete(doc.index, current, params.position.line, ls.character(doc.uri, params.position))
     return t.CompletionList(is_incomplete=False, items=[
         t.CompletionItem(label=c.label, kind=COMPLETION_KIND.get(c.kind), detail=c.detail)
         for c in found
@@ -286,7 +376,8 @@ def on_document_symbol(ls: RulesServer, params: t.DocumentSymbolParams) -> list[
     for sym in doc.index.declarations:
         item = t.DocumentSymbol(
             name=sym.name, kind=SYMBOL_KIND[sym.kind], detail=sym.kind,
-            range=_span_range(sym.statement), selection_range=_span_range(sym.span), children=[],
+            range=ls.span_range(doc.lines, sym.statement), selection_range=ls.span_range(doc.lines, sym.span),
+            children=[],
         )
         if sym.kind in ("option", "input option"):
             parent = parents.get(("decision" if sym.kind == "option" else "input", sym.owner))
@@ -328,10 +419,11 @@ def on_code_action(ls: RulesServer, params: t.CodeActionParams) -> list[t.CodeAc
         return []
     lines = doc.checked.lines
     want = params.range
+    start = (want.start.line, ls.character(doc.uri, want.start))
+    end = (want.end.line, ls.character(doc.uri, want.end))
     out = []
     for p in doc.checked.errors:
-        if (p.end_line, p.end_column) < (want.start.line, want.start.character) or \
-                (p.line, p.column) > (want.end.line, want.end.character):
+        if (p.end_line, p.end_column) < start or (p.line, p.column) > end:
             continue
         written = lines[p.line][p.column:p.end_column] if p.line == p.end_line and p.line < len(lines) else ""
         for name in actions.suggestions(p):
@@ -339,10 +431,10 @@ def on_code_action(ls: RulesServer, params: t.CodeActionParams) -> list[t.CodeAc
             out.append(t.CodeAction(
                 title=f"Change to `{name}`",
                 kind=t.CodeActionKind.QuickFix,
-                diagnostics=[ls.diagnostic(doc.uri, p)],
+                diagnostics=[ls.diagnostic(doc.uri, p, lines)],
                 is_preferred=len(out) == 0,
                 edit=t.WorkspaceEdit(changes={doc.uri: [
-                    t.TextEdit(range=_range(p.line, p.column, p.end_line, p.end_column), new_text=new_text)
+                    t.TextEdit(range=ls.range(lines, p.line, p.column, p.end_line, p.end_column), new_text=new_text)
                 ]}),
             ))
     return out

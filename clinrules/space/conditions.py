@@ -79,6 +79,7 @@ class Conditions:
                 if "id" in node:
                     self.nodes[node["id"]] = node
         self._memo: dict[tuple, list[Box]] = {}
+        self._masks: dict[tuple, list[Box]] = {}  # comparison of an input -> its box list
         self._points: dict[int, dict] = {}
         self._support: dict[int, frozenset] = {}
 
@@ -185,6 +186,15 @@ class Conditions:
             return [{dim.index: mask}] if mask else FALSE
         if op in ("compare", "between"):
             cmp = node["cmp"] if op == "compare" else "between"
+            if not node.get("score"):
+                # a large table compares each input with the same few
+                # thresholds again and again: one mask per comparison text
+                key = (node["input"], cmp if yes else _NEGATE[cmp],
+                       node["value"] if op == "compare" else node["low"], node.get("high"))
+                found = self._masks.get(key)
+                if found is None:
+                    found = self._masks[key] = self._build_compare(node, op, cmp, yes)
+                return found
             a = exact(node["value"] if op == "compare" else node["low"])
             b = exact(node["high"]) if op == "between" else None
             if not yes:
@@ -195,6 +205,15 @@ class Conditions:
             mask = self._compare_mask(dim, cmp, a, b)
             return [{dim.index: mask}] if mask else FALSE
         raise ValueError(f"unknown condition op {op!r}")
+
+    def _build_compare(self, node: dict, op: str, cmp: str, yes: bool) -> list[Box]:
+        a = exact(node["value"] if op == "compare" else node["low"])
+        b = exact(node["high"]) if op == "between" else None
+        if not yes:
+            cmp = _NEGATE[cmp]
+        dim = self.by_key[node["input"]]
+        mask = self._compare_mask(dim, cmp, a, b)
+        return [{dim.index: mask}] if mask else FALSE
 
     def _split(self, dim: Dim, t: Fraction) -> tuple[int, int, int]:
         """Masks of the regions below, at and above the threshold `t`

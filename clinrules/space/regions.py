@@ -159,9 +159,12 @@ def all_conditions(doc: dict) -> Iterator[dict]:
 
 
 def _thresholds(doc: dict, extra: list[dict]) -> tuple[dict, dict]:
-    points: dict[str, set[Fraction]] = {}
-    written: dict[tuple[str, Fraction], str] = {}
+    """Per input, its thresholds and how each was first written; and the
+    inputs `is known`/`is missing` read. Thresholds are gathered as the IR's
+    exact strings and made numbers once each (a large table repeats them)."""
+    texts: dict[str, dict[str, tuple | None]] = {}  # input -> threshold text -> (n, first writing)
     missing: dict[str, bool] = {}
+    n = 0
     roots = list(all_conditions(doc)) + extra
     for root in roots:
         for node in walk(root):
@@ -170,16 +173,29 @@ def _thresholds(doc: dict, extra: list[dict]) -> tuple[dict, dict]:
             if op == "known":
                 missing[key] = True
             elif op == "compare" and key is not None:
-                value = exact(node["value"])
-                points.setdefault(key, set()).add(value)
-                if node.get("written"):
-                    written.setdefault((key, value), node["written"])
+                seen = texts.setdefault(key, {})
+                if seen.get(node["value"]) is None:
+                    how = node.get("written")
+                    seen[node["value"]] = (n, how) if how else None
+                    n += 1
             elif op == "between" and key is not None:
+                seen = texts.setdefault(key, {})
                 for bound, text in (("low", "written_low"), ("high", "written_high")):
-                    value = exact(node[bound])
-                    points.setdefault(key, set()).add(value)
-                    if node.get(text):
-                        written.setdefault((key, value), node[text])
+                    if seen.get(node[bound]) is None:
+                        how = node.get(text)
+                        seen[node[bound]] = (n, how) if how else None
+                        n += 1
+    points: dict[str, set[Fraction]] = {}
+    written: dict[str, dict[Fraction, str]] = {}
+    for key, seen in texts.items():
+        values = points[key] = set()
+        first: dict[Fraction, tuple] = {}
+        for text, how in seen.items():
+            value = exact(text)
+            values.add(value)
+            if how is not None and (value not in first or how < first[value]):
+                first[value] = how  # the earliest writing of this number, whatever its text
+        written[key] = {value: how[1] for value, how in first.items()}
     return {"points": points, "written": written}, missing
 
 
@@ -226,7 +242,7 @@ def build_dims(doc: dict, extra: list[dict] | None = None, *, presence: bool = F
         elif kind == "one of":
             values = tuple(" ".join(o.split()).casefold() for o in spec["options"])
         else:
-            own = {v: w for (k, v), w in cuts["written"].items() if k == key}
+            own = cuts["written"].get(key, {})
             values = numeric_regions(cuts["points"].get(key, set()), spec.get("range"), own)
         dims.append(Dim(index, key, spec["name"], kind, values, not presence, spec))
     if presence:

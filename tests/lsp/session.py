@@ -21,7 +21,8 @@ WAIT = 60.0  # seconds for any one answer (a loaded CI machine is slow)
 
 
 class Session:
-    def __init__(self) -> None:
+    def __init__(self, encodings: list[str] | None = None) -> None:
+        self.encodings = encodings  # position encodings the client offers (None: LSP's UTF-16)
         self.client = LanguageClient("clinrules-tests", "1")
         self.published: dict[str, list[tuple[float, int | None, list[t.Diagnostic]]]] = {}
         self.versions: dict[str, int] = {}
@@ -33,11 +34,14 @@ class Session:
             self.changed.set()
 
         self.notes: dict[str, list[tuple[str, int, int]]] = {}  # uri -> (kind, version, count)
+        self.sent: dict[str, dict[int, bool]] = {}  # uri -> version -> whether the lint published
 
         def _note(kind: str, count: str):
             def handler(params) -> None:
                 get = params.get if isinstance(params, dict) else lambda k: getattr(params, k)
                 self.notes.setdefault(get("uri"), []).append((kind, get("version"), get(count)))
+                if kind == "linted":
+                    self.sent.setdefault(get("uri"), {})[get("version")] = get("published")
                 self.changed.set()
             return handler
 
@@ -51,7 +55,9 @@ class Session:
     async def __aenter__(self) -> "Session":
         await self.client.start_io(sys.executable, "-m", "clinrules", "lsp")
         await asyncio.wait_for(self.client.initialize_async(t.InitializeParams(
-            capabilities=t.ClientCapabilities(), root_uri=None,
+            capabilities=t.ClientCapabilities(general=t.GeneralClientCapabilities(
+                position_encodings=self.encodings)) if self.encodings else t.ClientCapabilities(),
+            root_uri=None,
         )), WAIT)
         self.client.initialized(t.InitializedParams())
         return self
@@ -125,7 +131,9 @@ class Session:
 
     async def linted(self, uri: str, version: int) -> list[t.Diagnostic]:
         """The diagnostics shown for `version` once the server is done with it:
-        its errors, or (when it has none) the linter's findings."""
+        its errors, or (when it has none) the linter's findings. The server
+        does not send a set equal to the last one again: what is shown is
+        then the last publication before."""
         def done() -> bool:
             for kind, v, count in self.notes.get(uri, []):
                 if v == version and (kind == "linted" or (kind == "checked" and count)):
@@ -133,7 +141,7 @@ class Session:
             return False
 
         await self._until(done, f"version {version} to be checked and linted")
-        return [e for e in self.published[uri] if e[1] == version][-1][2]
+        return [e for e in self.published[uri] if e[1] <= version][-1][2]
 
     # --- requests -----------------------------------------------------------------
 
