@@ -13,6 +13,17 @@ checker's (errors shown, or cleared when fixed; target: within 300 ms at
 it is done). The server notes each (`$/clinrules/checked`,
 `$/clinrules/linted`) right after publishing, which is what is timed.
 
+Per edit it reports: the time to the checker's diagnostics (errors shown,
+or cleared: for the `fix` edit this is the time to clear an error, which
+also puts the last findings back), the time to the linter's findings, and
+the CPU time the server process spent until each (from /proc, all its
+threads), which the load of a shared machine inflates much less than wall
+time.
+
+`--baseline DIR` also runs the same session with the server from another
+clinrules source tree (e.g. `git archive OLD clinrules | tar -x -C DIR`),
+in the same run, and prints both.
+
 Peers in the same run: what an editor plugin without a server would pay
 per edit, `clinrules check FILE` as a process, and one whole in-process
 `compile_source` (no incremental parse), on the same text.
@@ -22,6 +33,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import re
 import statistics
 import subprocess
@@ -39,7 +51,7 @@ TARGET_MS = 300
 WAIT = 120.0
 
 
-async def session(text: str, path: Path, edits: int) -> dict:
+async def session(text: str, path: Path, edits: int, tree: str | None = None) -> dict:
     from lsprotocol import types as t
     from pygls.lsp.client import LanguageClient
     from pygls.uris import from_fs_path
@@ -48,15 +60,23 @@ async def session(text: str, path: Path, edits: int) -> dict:
     # version -> {"checked": (time, errors), "linted": (time, findings)}: the
     # server's notes, sent right after it published what the check (errors
     # shown or cleared) and the lint (findings) found for that version
-    notes: dict[int, dict[str, tuple[float, int]]] = {}
+    notes: dict[int, dict[str, tuple[float, int, float | None]]] = {}
     event = asyncio.Event()
 
     def note(kind: str, count: str):
         def handler(params) -> None:
-            get = params.get if isinstance(params, dict) else lambda k: getattr(params, k)
-            notes.setdefault(get("version"), {})[kind] = (time.perf_counter(), get(count))
+            get = params.get if isinstance(params, dict) else lambda k: getattr(params, k, None)
+            notes.setdefault(get("version"), {})[kind] = (time.perf_counter(), get(count), server_cpu())
             event.set()
         return handler
+
+    def server_cpu() -> float | None:
+        """CPU milliseconds the server process has used so far (Linux)."""
+        try:
+            fields = Path(f"/proc/{client._server.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, AttributeError, IndexError):
+            return None
+        return (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")
 
     client.feature("$/clinrules/checked")(note("checked", "errors"))
     client.feature("$/clinrules/linted")(note("linted", "findings"))
@@ -71,7 +91,11 @@ async def session(text: str, path: Path, edits: int) -> dict:
             event.clear()
             await asyncio.wait_for(event.wait(), max(0.01, deadline - time.monotonic()))
 
-    await client.start_io(sys.executable, "-m", "clinrules", "lsp")
+    env = None
+    if tree is not None:
+        env = dict(os.environ, PYTHONPATH=os.pathsep.join([tree, *filter(None, [os.environ.get("PYTHONPATH")])]))
+    # from the file's folder: `-m` puts the working directory first on the path
+    await client.start_io(sys.executable, "-m", "clinrules", "lsp", env=env, cwd=str(path.parent))
     await client.initialize_async(t.InitializeParams(capabilities=t.ClientCapabilities()))
     client.initialized(t.InitializedParams())
     uri = from_fs_path(str(path))
@@ -111,7 +135,7 @@ async def session(text: str, path: Path, edits: int) -> dict:
                     lines[line] = current[:column + len(word) - 1] + word[-1] + current[column + len(word) - 1:]
             version += 1
             (l0, c0, l1, c1), new_text = change
-            sent = time.perf_counter()
+            sent, cpu_sent = time.perf_counter(), server_cpu()
             client.text_document_did_change(t.DidChangeTextDocumentParams(
                 text_document=t.VersionedTextDocumentIdentifier(uri=uri, version=version),
                 content_changes=[t.TextDocumentContentChangePartial(
@@ -119,11 +143,13 @@ async def session(text: str, path: Path, edits: int) -> dict:
                     text=new_text)],
             ))
             await until(version, "checked")
-            checked, errors = notes[version]["checked"]
+            checked, errors, check_cpu = notes[version]["checked"]
             if not errors:
                 await until(version, "linted")
-            done = notes[version]["linted" if not errors else "checked"][0]
-            results[kind].append(((checked - sent) * 1000, (done - sent) * 1000, bool(errors)))
+            done, _, lint_cpu = notes[version]["linted" if not errors else "checked"]
+            spent = (lambda at: None if at is None or cpu_sent is None else at - cpu_sent)
+            results[kind].append(((checked - sent) * 1000, (done - sent) * 1000, bool(errors),
+                                  spent(check_cpu), None if errors else spent(lint_cpu)))
     await client.shutdown_async(None)
     client.exit(None)
     await client.stop()
@@ -144,11 +170,38 @@ def peers(text: str, path: Path) -> tuple[float, float]:
     return best * 1000, cli * 1000
 
 
+def _median(values) -> str:
+    values = [v for v in values if v is not None]
+    return f"{statistics.median(values):.0f}" if values else "-"
+
+
+def report(measured: dict) -> float:
+    """Print one session's table; return its worst checker time."""
+    print(f"open: checker {measured['opened'][0]:.0f} ms, linter {measured['opened'][1]:.0f} ms (whole parse)")
+    print(f"{'edit':<10} {'checker median':>15} {'checker max':>12} {'linter median':>14}  errors"
+          f"  {'CPU to check':>12} {'CPU to lint':>11}")
+    worst = 0.0
+    for kind, rows in measured["edits"].items():
+        checker = [r[0] for r in rows]
+        linter = [r[1] for r in rows]
+        worst = max(worst, max(checker))
+        print(f"{kind:<10} {statistics.median(checker):>12.0f} ms {max(checker):>9.0f} ms "
+              f"{statistics.median(linter):>11.0f} ms  {'yes' if rows[0][2] else 'no':>6}"
+              f"  {_median(r[3] for r in rows):>9} ms {_median(r[4] for r in rows):>8} ms")
+    edits = measured["edits"]
+    clean = edits["threshold"] + edits["new line"] + edits["fix"]
+    print(f"after an edit: errors shown in {statistics.median(r[0] for r in edits['misspell']):.0f} ms, "
+          f"lint findings in {statistics.median(r[1] for r in clean):.0f} ms, "
+          f"an error cleared in {statistics.median(r[0] for r in edits['fix']):.0f} ms (medians)")
+    return worst
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--smoke", action="store_true", help="100 rules and two rounds of edits")
     parser.add_argument("--rules", type=int, default=1500)
     parser.add_argument("--rounds", type=int, default=5, help="rounds of the four edits")
+    parser.add_argument("--baseline", metavar="DIR", help="also measure the server of this clinrules source tree")
     args = parser.parse_args(argv)
     rules, rounds = (100, 2) if args.smoke else (args.rules, args.rounds)
     text = generate(rules)
@@ -156,18 +209,17 @@ def main(argv: list[str] | None = None) -> int:
         path = Path(folder) / "generated.rules"
         path.write_text(text)
         measured = asyncio.run(asyncio.wait_for(session(text, path, rounds), 30 * WAIT))
+        baseline = None
+        if args.baseline:
+            tree = str(Path(args.baseline).resolve())
+            baseline = asyncio.run(asyncio.wait_for(session(text, path, rounds, tree), 30 * WAIT))
         whole, cli = peers(text, path)
     print(f"rules {rules}, {len(text) // 1024} KB, {rounds} rounds of edits")
-    print(f"open: checker {measured['opened'][0]:.0f} ms, linter {measured['opened'][1]:.0f} ms (whole parse)")
-    print(f"{'edit':<10} {'checker median':>15} {'checker max':>12} {'linter median':>14}  errors")
-    worst = 0.0
-    for kind, rows in measured["edits"].items():
-        checker = [r[0] for r in rows]
-        linter = [r[1] for r in rows]
-        worst = max(worst, max(checker))
-        print(f"{kind:<10} {statistics.median(checker):>12.0f} ms {max(checker):>9.0f} ms "
-              f"{statistics.median(linter):>11.0f} ms  {'yes' if rows[0][2] else 'no'}")
+    worst = report(measured)
     print(f"peer: one whole compile_source in process: {whole:.0f} ms; `clinrules check` as a process: {cli:.0f} ms")
+    if baseline is not None:
+        print(f"baseline ({args.baseline}), same edits, same run:")
+        report(baseline)
     if not args.smoke:
         verdict = "met" if worst <= TARGET_MS else "NOT met"
         print(f"target: checker diagnostics within {TARGET_MS} ms of every edit at {rules} rules: {verdict} "
