@@ -469,20 +469,28 @@ def _interval(mask: int) -> bool:
     return mask != 0 and (mask + low) & mask == 0
 
 
-def segments(boxes: Sequence[Box], d: int, size: int) -> tuple[list[int], list[list[int]]]:
+def segments(boxes: Sequence[Box], d: int, size: int,
+             box_runs: dict[int, list[tuple[int, int]]] | None = None) -> tuple[list[int], list[list[int]]]:
     """The values of input d merged into segments on which every box
     agrees, each with the bit set of the boxes allowing it (`seg_of[v]`:
     value v's segment), and a sparse table over them: the boxes allowing
-    some value in segments a..b are `range_or(table, a, b)`, two ORs."""
+    some value in segments a..b are `range_or(table, a, b)`, two ORs.
+    `box_runs`, when given, is filled with each constrained box's runs."""
     events: dict[int, int] = {}
     constrained = 0
+    known_runs: dict[int, list[tuple[int, int]]] = {}  # boxes of a table share their masks
     for j, box in enumerate(boxes):
         mask = box.get(d)
         if mask is None:
             continue
         bit = 1 << j
         constrained |= bit
-        for first, last in runs(mask):
+        spans = known_runs.get(mask)
+        if spans is None:
+            spans = known_runs[mask] = runs(mask)
+        if box_runs is not None:
+            box_runs[j] = spans
+        for first, last in spans:
             events[first] = events.get(first, 0) ^ bit
             events[last + 1] = events.get(last + 1, 0) ^ bit
     free = ((1 << len(boxes)) - 1) & ~constrained
@@ -528,9 +536,9 @@ class OverlapIndex:
             self.per_dim[d] = self._index(d)
 
     def _index(self, d: int):
-        seg_of, table = segments(self.boxes, d, self.dims[d].size)
-        seg_runs = {j: [(seg_of[a], seg_of[b]) for a, b in runs(box[d])]
-                    for j, box in enumerate(self.boxes) if d in box}
+        box_runs: dict[int, list[tuple[int, int]]] = {}
+        seg_of, table = segments(self.boxes, d, self.dims[d].size, box_runs)
+        seg_runs = {j: [(seg_of[a], seg_of[b]) for a, b in spans] for j, spans in box_runs.items()}
         return table, seg_runs
 
     def meeting(self, j: int) -> int:
