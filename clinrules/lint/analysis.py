@@ -34,6 +34,7 @@ class Analysis:
         self.known: Box = {d.index: d.known for d in self.dims if d.missing}
         self.cache: dict = {}  # results one family computes and another reuses
         self._bounds: dict[int, tuple[list, Box]] = {}
+        self._fires: dict[int, tuple[dict, list[Box]]] = {}
 
     @cached_property
     def scope_yes(self) -> list[Box]:
@@ -58,13 +59,22 @@ class Analysis:
 
     def fires(self, rule: dict) -> list[Box]:
         """Patients (possibly with missing inputs) for whom the rule's
-        condition is yes inside the scope."""
-        return and_dnf(self.scope_yes, self.conds.yes(rule.get("condition")))
+        condition is yes inside the scope (kept: several families ask;
+        callers only read it)."""
+        got = self._fires.get(id(rule))
+        if got is None or got[0] is not rule:
+            got = self._fires[id(rule)] = (rule, and_dnf(self.scope_yes, self.conds.yes(rule.get("condition"))))
+        return got[1]
 
     def fires_known(self, rule: dict) -> list[Box]:
         """Patients with every input known for whom the rule fires (an
         input left out of a box may take any known value)."""
         return restrict(self.fires(rule), self.known, self.dims)
+
+    def bound(self, boxes: list[Box]) -> Box | None:
+        """The smallest box holding every box of `boxes` (an input it leaves
+        out may take any value), None when there are none."""
+        return self._bound(boxes) if boxes else None
 
     def patient(self, box: Box) -> dict:
         return patient(box, self.dims, self.words)

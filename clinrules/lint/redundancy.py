@@ -25,6 +25,7 @@ def redundant(an: Analysis, skip: set[str] | None = None) -> list[Finding]:
     out: list[Finding] = []
     skip = set(skip or ()) | dead_rules(an)
     rules = [r for r in an.doc.get("rules", []) if not r.get("otherwise")]
+    dims = an.dims
     groups: dict[tuple, list[dict]] = {}
     for rule in rules:
         sig = tuple(sorted((a["decision"], a["option"]) for a in rule.get("actions", [])))
@@ -46,7 +47,14 @@ def redundant(an: Analysis, skip: set[str] | None = None) -> list[Finding]:
         def covers(j: int, i: int) -> bool:
             """Rule j is yes wherever rule i fires, and no rule in between
             under `first match` could take over there."""
-            if not fire[i] or not all(an.covered(x, yes[j]) for x in fire[i]):
+            if not fire[i] or not yes[j]:
+                return False
+            # quick no: on some input, rule i fires outside every box of rule j
+            reach = an.bound(fire[i])
+            for d, m in an.bound(yes[j]).items():
+                if reach.get(d, dims[d].full) & ~m:
+                    return False
+            if not all(an.covered(x, yes[j]) for x in fire[i]):
                 return False
             return all(all(an.covered(x, an.conds.no(m.get("condition"))) for x in fire[i])
                        for m in _between(an, group[i], group[j]))

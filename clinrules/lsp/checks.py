@@ -115,11 +115,12 @@ def check_text(text: str, path: str, parse: Parser | None = None, validate: bool
     return Checked(path=path, text=text, tree=tree, doc=doc, errors=errors, lines=lines)
 
 
-def lint_checked(checked: Checked, config=None) -> list[Problem]:
+def lint_checked(checked: Checked, config=None, memo=None) -> list[Problem]:
     """Lint a document that compiled (`[]` when it did not: errors come first).
 
     `config` defaults to the project configuration found above the file,
-    as `clinrules lint` finds it."""
+    as `clinrules lint` finds it. `memo` (a `relint.LintMemo`, one per
+    document) moves the last findings when only positions changed."""
     if checked.doc is None:
         checked.findings = []
         return checked.findings
@@ -128,7 +129,10 @@ def lint_checked(checked: Checked, config=None) -> list[Problem]:
     try:
         if config is None:
             config = find_config(Path(checked.path))
-        found = lint(checked.doc, config=config, file=checked.path)
+        if memo is not None:
+            found = memo.lint(checked.doc, config, checked.path)
+        else:
+            found = lint(checked.doc, config=config, file=checked.path)
     except RulesError as exc:  # a bad pyproject lint table
         checked.findings = [from_diagnostic(d, checked.lines) for d in exc.diagnostics]
         return checked.findings

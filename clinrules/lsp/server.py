@@ -30,6 +30,7 @@ from clinrules.lsp import actions, completion, hover
 from clinrules.lsp.checks import Checked, Problem, check_text, lint_checked
 from clinrules.lsp.incremental import StatementCache
 from clinrules.lsp.positions import Columns, line_of
+from clinrules.lsp.relint import LintMemo
 from clinrules.lsp.symbols import Index, Symbol
 
 # Sent after each check and each lint of a version, for status bars and the
@@ -78,6 +79,7 @@ class Document:
     shown_findings: list = field(default_factory=list)  # the same, as LSP diagnostics (JSON)
     published: list | None = None  # the diagnostics last sent (JSON), None before any
     parser: StatementCache = field(default_factory=StatementCache)
+    memo: LintMemo = field(default_factory=LintMemo)  # the last lint, moved when only positions change
     _index: tuple | None = None  # (the Checked it was built from, its Index)
 
     @property
@@ -173,7 +175,7 @@ class RulesServer(LanguageServer):
         if doc.version != version:
             return None  # typed on: a newer version is queued
         started, cpu = time.perf_counter(), time.thread_time()
-        findings = lint_checked(checked)
+        findings = lint_checked(checked, memo=doc.memo)
         shown = [self.diagnostic_json(doc.uri, p, checked.lines) for p in findings]
         return findings, shown, time.perf_counter() - started, time.thread_time() - cpu
 
