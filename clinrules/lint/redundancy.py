@@ -25,7 +25,7 @@ def redundant(an: Analysis, skip: set[str] | None = None) -> list[Finding]:
     out: list[Finding] = []
     skip = set(skip or ()) | dead_rules(an)
     rules = [r for r in an.doc.get("rules", []) if not r.get("otherwise")]
-    dims = an.dims
+    full = [d.full for d in an.dims]
     groups: dict[tuple, list[dict]] = {}
     for rule in rules:
         sig = tuple(sorted((a["decision"], a["option"]) for a in rule.get("actions", [])))
@@ -35,6 +35,8 @@ def redundant(an: Analysis, skip: set[str] | None = None) -> list[Finding]:
             continue
         yes = [an.conds.yes(r.get("condition")) for r in group]
         fire = [an.fires(r) for r in group]
+        hulls = [an.bound(boxes) for boxes in yes]
+        reaches = [an.bound(boxes) for boxes in fire]
         boxes, owner = [], []
         for j, sets in enumerate(yes):
             boxes.extend(sets)
@@ -47,12 +49,12 @@ def redundant(an: Analysis, skip: set[str] | None = None) -> list[Finding]:
         def covers(j: int, i: int) -> bool:
             """Rule j is yes wherever rule i fires, and no rule in between
             under `first match` could take over there."""
-            if not fire[i] or not yes[j]:
-                return False
+            reach, hull = reaches[i], hulls[j]
+            if reach is None or hull is None:
+                return False  # rule i never fires, or rule j is never yes
             # quick no: on some input, rule i fires outside every box of rule j
-            reach = an.bound(fire[i])
-            for d, m in an.bound(yes[j]).items():
-                if reach.get(d, dims[d].full) & ~m:
+            for d, m in hull.items():
+                if reach.get(d, full[d]) & ~m:
                     return False
             if not all(an.covered(x, yes[j]) for x in fire[i]):
                 return False
