@@ -1,8 +1,9 @@
 """FHIR R4 resources to the ruleset's facts, read through its codes.
 
-Resources are parsed with `fhir.resources` (the R4B models, which read R4
-Observation, Condition, Patient and Bundle), never by hand, so a malformed
-resource is refused with the path of the bad element. Then, per input
+Every resource the service reads is parsed with `fhir.resources` (the R4B
+models, which read R4 Observation, Condition and Patient), never by hand,
+so a malformed one is refused with the path of the bad element (`select`
+says what is parsed, and why only that). Then, per input
 (`discovery.InputBinding`):
 
 - Observation: the latest one (effective time, else issued) with a matching
@@ -16,7 +17,10 @@ resource is refused with the path of the bad element. Then, per input
   no; entered-in-error, unconfirmed, provisional and differential ones are
   left out;
 - Patient: the age from a full birthDate (year-month-day), in exact years
-  (completed years plus the elapsed fraction of the current year).
+  (completed years plus the elapsed fraction of the current year);
+- a `one of` input: the latest such Observation's `valueCodeableConcept`,
+  the option whose codes (site `bindings`) hold one of its codings; a value
+  naming no option, or two, leaves the input unknown with a note.
 
 An input with no matching resource is unknown, never "no". A resource about
 another patient than `context.patientId` is refused (400): reading it would
@@ -231,37 +235,70 @@ def _observation(binding: InputBinding, found: list, out: PatientFacts) -> None:
                          + ", ".join(_ref(o) for o in usable) + "); left unknown")
         return
     obs = usable[0]
-    value = _value(binding, obs)
-    if isinstance(value, str):  # why it cannot be read
-        out.notes.append(f"{binding.name}: {_ref(obs)} {value}; left unknown")
+    value, why = _value(binding, obs)
+    if why is not None:
+        out.notes.append(f"{binding.name}: {_ref(obs)} {why}; left unknown")
         return
     out.facts[binding.name] = value
-    number, unit = (value["value"], value.get("unit")) if isinstance(value, dict) else (value, None)
-    shown = f"{number} {unit}" if unit else f"{number}"
+    if binding.options:
+        shown = f"{value} ({_coding_shown(binding, obs)})"
+    else:
+        number, unit = (value["value"], value.get("unit")) if isinstance(value, dict) else (value, None)
+        shown = f"{number} {unit}" if unit else f"{number}"
     when = _when(obs)
     out.read[binding.name] = f"{shown} ({_ref(obs)}{', ' + when.date().isoformat() if when else ''})"
 
 
-def _value(binding: InputBinding, obs):
-    """The runtime fact of one Observation, or text saying why there is none."""
+def _value(binding: InputBinding, obs) -> tuple:
+    """(the runtime fact of one Observation, None), or (None, why there is none)."""
+    if binding.options:
+        return _option(binding, obs)
     q = obs.valueQuantity
     if q is not None:
         if q.value is None:
-            return "has no value"
+            return None, "has no value"
         if q.comparator is not None:
-            return f"is `{q.comparator} {q.value}`, not an exact value"
+            return None, f"is `{q.comparator} {q.value}`, not an exact value"
         unit = q.code if q.code and (q.system in (None, UCUM)) else q.unit
         if unit in (None, "1") and binding.type == "number":
-            return {"value": q.value}
+            return {"value": q.value}, None
         if unit is None:
-            return "has a value without a unit"
-        return {"value": q.value, "unit": unit}  # the runtime converts it, or says why not
+            return None, "has a value without a unit"
+        return {"value": q.value, "unit": unit}, None  # the runtime converts it, or says why not
     if obs.valueInteger is not None:
-        return {"value": obs.valueInteger}
+        return {"value": obs.valueInteger}, None
+    return None, _absent(obs, "has no numeric value")
+
+
+def _option(binding: InputBinding, obs) -> tuple:
+    """A `one of` input's option from the coded value: the option whose
+    codes hold one of its codings; none, or two different options, leave it
+    unknown."""
+    concept = obs.valueCodeableConcept
+    if concept is None:
+        return None, _absent(obs, "has no coded value")
+    found = {binding.option_of(c.system, c.code) for c in concept.coding or ()} - {None}
+    if len(found) == 1:
+        return found.pop(), None
+    codes = ", ".join(f"{c.system}|{c.code}" for c in concept.coding or ()) or concept.text or "no coding"
+    if not found:
+        return None, f"has the value {codes}, which is none of the options' codes"
+    return None, f"has the value {codes}, which names {' and '.join(sorted(found))}"
+
+
+def _coding_shown(binding: InputBinding, obs) -> str:
+    """The coding that gave the option, for the card."""
+    for c in obs.valueCodeableConcept.coding or ():
+        if binding.option_of(c.system, c.code) is not None:
+            return f"{c.system}|{c.code}"
+    return ""
+
+
+def _absent(obs, otherwise: str) -> str:
     if obs.dataAbsentReason is not None:
         reason = obs.dataAbsentReason.text or next((c.code for c in obs.dataAbsentReason.coding or ()), "absent")
         return f"has no value ({reason})"
-    return "has no numeric value"
+    return otherwise
 
 
 def _code_of(concept) -> str | None:
