@@ -5,19 +5,23 @@ clients) or `--smoke` (200 requests from 4 clients: a quick check that the
 benchmark works). Needs the `[service]` extra.
 
 The service runs as `clinrules cds-hooks` in its own process (two uvicorn
-workers by default, one per core) serving the seed ruleset, with JWT authentication on: every request
-carries a fresh ES256 token (signed before the clock starts) and a full
-prefetch (16 FHIR Bundles: scope, duration, labs and every red flag), so each
-request pays for what a real call pays for: JWT verification, parsing the
-FHIR resources with fhir.resources, unit conversion, evaluation with the
-explain trace, and the cards. Patients cycle through three kinds: a red
-flag (MRI card with citations), 2 weeks with ESR missing (undecided card
-naming ESR), and 3 weeks without red flags (no imaging).
+workers by default, one per core) serving the seed ruleset, with JWT
+authentication on: every request carries a fresh ES256 token (signed just
+before it is sent, outside its timing) and a full prefetch (16 FHIR Bundles:
+scope, duration, labs and every red flag), so each request pays for what a
+real call pays for: JWT verification, parsing the FHIR resources with
+fhir.resources, unit conversion, evaluation with the explain trace, and
+the cards. Patients cycle through three kinds: a red flag (MRI card with
+citations), 2 weeks with ESR missing (undecided card naming ESR), and 3
+weeks without red flags (no imaging).
 
-The client is `httpx` async over keep-alive connections, in this process.
-Targets: no error, p99 under 20 ms and at least 1,000 requests/s on 2 cores.
-The last line puts the runtime's own cost for the same patients (validate +
-evaluate with explain, in-process) beside the service's.
+The client is `httpx` async over keep-alive connections, in this process,
+on the same cores as the service. Targets: no error, p99 under 20 ms and at
+least 1,000 requests/s on 2 cores. Besides the rate and latency, it prints
+the CPU time the service's processes spent per request (from /proc: what
+the service costs, whatever else the machine was doing) and the client's,
+and the runtime's own cost for the same patients (validate + evaluate with
+explain, in-process).
 """
 
 from __future__ import annotations
