@@ -7,6 +7,11 @@ import click
 from clinrules.cli._output import EXIT_USAGE, echo_err, render_diagnostics
 from clinrules.errors import RulesError
 
+# Seconds an EHR's idle keep-alive connection stays open (uvicorn's default is 5). A client that
+# sends its next call just as the server closes the connection gets a dropped request; EHRs
+# calling again within a minute keep their connection.
+KEEP_ALIVE = 75
+
 
 @click.command("cds-hooks")
 @click.argument("folder", metavar="DIR", type=click.Path())
@@ -55,7 +60,8 @@ def cds_hooks_command(folder: str, host: str, port: int, config_path: str | None
     echo_err(f"serving {len(services)} CDS service(s) at {base_url}/cds-services")
     if workers == 1:
         app = make_app(services, config, base_url=base_url, insecure_no_auth=insecure_no_auth)
-        uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+        uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False,
+                    timeout_keep_alive=KEEP_ALIVE)
         return
     import json
     import os
@@ -66,6 +72,6 @@ def cds_hooks_command(folder: str, host: str, port: int, config_path: str | None
                                           "config": os.path.abspath(config_path) if config_path else None,
                                           "insecure_no_auth": insecure_no_auth})
     uvicorn.run("clinrules.service.app:app_from_environment", factory=True, workers=workers, host=host, port=port,
-                log_level="warning", access_log=False,
+                log_level="warning", access_log=False, timeout_keep_alive=KEEP_ALIVE,
                 # a worker busy evaluating under load is not dead: do not restart it (and drop its connections)
                 timeout_worker_healthcheck=60)

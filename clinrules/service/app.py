@@ -22,17 +22,17 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from clinrules.errors import RulesError
 from clinrules.runtime.jsontext import parse_json
 from clinrules.service.auth import Authenticator
-from clinrules.service.cards import cards_for
+from clinrules.service.cards import card_parts, cards_for
 from clinrules.service.config import ServiceConfig
 from clinrules.service.discovery import CdsService
 from clinrules.service.fetch import fetch_missing
-from clinrules.service.fhir_facts import fhir_models, parse_resource, read_facts
+from clinrules.service.fhir_facts import fhir_models, read_facts, select
 from clinrules.service.hook_request import RequestError, read_request
 
 log = logging.getLogger("clinrules.service")
@@ -47,7 +47,10 @@ def make_app(services: dict[str, CdsService], config: ServiceConfig, *, base_url
     """The service for `services`; `base_url` is its public URL (JWT `aud`)."""
     base_url = (config.service_url or base_url).rstrip("/")
     auth = None if insecure_no_auth else Authenticator(config)
-    discovery = {"services": [s.discovery() for s in services.values()]}
+    discovery = JSONResponse({"services": [s.discovery() for s in services.values()]}).body  # rendered once
+    audiences = {service_id: [f"{base_url}/cds-services/{service_id}", f"{base_url}/cds-services"]
+                 for service_id in services}
+    parts = {service_id: card_parts(s) for service_id, s in services.items()}  # once, not per call
     state: dict = {}
 
     @contextlib.asynccontextmanager
@@ -57,8 +60,8 @@ def make_app(services: dict[str, CdsService], config: ServiceConfig, *, base_url
             state["client"] = client
             yield
 
-    async def list_services(request: Request) -> JSONResponse:
-        return JSONResponse(discovery)
+    async def list_services(request: Request) -> Response:
+        return Response(discovery, media_type="application/json")
 
     async def call(request: Request) -> JSONResponse:
         try:
@@ -78,33 +81,27 @@ def make_app(services: dict[str, CdsService], config: ServiceConfig, *, base_url
                                                         "see GET /cds-services")
         client = state["client"]
         if auth is not None:
-            audiences = [f"{base_url}/cds-services/{service_id}", f"{base_url}/cds-services"]
-            await auth.verify(request.headers.get("authorization"), audiences, client)
+            await auth.verify(request.headers.get("authorization"), audiences[service_id], client)
         body = await _body(request, config.max_request_bytes)
         try:
             doc = parse_json(body, file="request", what="the request body", code="bad-json", exact=True)
         except RulesError as exc:
             raise parse_error(exc) from None
         hook = read_request(doc, "patient-view", config.fhir_servers)
-        parsed, raw, missing = {}, {}, []
+        found, missing = {}, []
         for binding in service.bindings:
             value = hook.prefetch.get(binding.prefetch_key)
             if value is None:
                 missing.append(binding)
             else:
-                raw[binding.prefetch_key] = value
-                parsed[binding.prefetch_key] = parse_resource(f"prefetch `{binding.prefetch_key}`", value,
-                                                              binding.resource)
+                found[binding.prefetch_key] = select(f"prefetch `{binding.prefetch_key}`", value, binding)
         fetched = await fetch_missing(client, hook, missing)
         for binding in missing:
-            value = fetched[binding.prefetch_key]
-            raw[binding.prefetch_key] = value
-            parsed[binding.prefetch_key] = parse_resource(
-                f"`{binding.prefetch_key}` from the FHIR server", value, binding.resource)
-        patient = read_facts(service, hook.patient_id, parsed, raw, today())
-        ruleset = service.ruleset
-        result = ruleset.evaluate_validated(ruleset.validate_facts(patient.facts), explain=True)
-        return {"cards": cards_for(service, result, hook.hook_instance, hook.patient_id, patient)}
+            found[binding.prefetch_key] = select(f"`{binding.prefetch_key}` from the FHIR server",
+                                                 fetched[binding.prefetch_key], binding)
+        patient = read_facts(service, hook.patient_id, found, today())
+        result = evaluate(service.ruleset, patient.checked)
+        return {"cards": cards_for(parts[service_id], result, hook.hook_instance, hook.patient_id, patient)}
 
     routes = [
         Route("/cds-services", list_services, methods=["GET"]),
@@ -130,6 +127,18 @@ async def _body(request: Request, limit: int) -> bytes:
         if len(body) > limit:
             raise RequestError(413, "request-too-large", f"the request body is over the limit of {limit} bytes")
     return bytes(body)
+
+
+def evaluate(ruleset, facts):
+    """The result the cards are made from. Only a decided card shows why its
+    rules fired (the explain trace); the explained evaluation also works out
+    every result still possible for an undecided decision, which the cards
+    never show and which costs far more than the evaluation itself when many
+    inputs are unknown, so it runs only when some decision is decided."""
+    result = ruleset.evaluate_validated(facts)
+    if any(d.status == "decided" and d.value for d in result.decisions.values()):
+        return ruleset.evaluate_validated(facts, explain=True)
+    return result
 
 
 ENVIRONMENT = "CLINRULES_CDS_HOOKS"

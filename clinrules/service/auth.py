@@ -61,11 +61,12 @@ class Authenticator:
         if not authorization or not authorization.startswith("Bearer ") or not authorization[7:].strip():
             raise refused("a bearer JWT is required: `Authorization: Bearer <JWT>` signed by the EHR")
         token = authorization[7:].strip()
-        try:
-            header = jwt.get_unverified_header(token)
-            unverified = jwt.decode(token, options={"verify_signature": False})
+        try:  # read once, unverified, only to find the issuer's key; the claims used are those verified below
+            unverified = jwt.decode_complete(token, options={"verify_signature": False})
         except jwt.PyJWTError:
             raise refused("the bearer token is not a well-formed JWT") from None
+        header = unverified["header"]
+        unverified = unverified["payload"]
         alg = header.get("alg")
         if alg not in ALGORITHMS:
             raise refused(f"JWT algorithm `{str(alg)[:20]}` is refused: the EHR must sign with its private key "

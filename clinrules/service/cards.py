@@ -21,6 +21,7 @@ read from the public result API (`status`, `value`, `needs`, `fired`,
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 
 from clinrules.runtime import Result
 from clinrules.service.discovery import CdsService
@@ -30,25 +31,47 @@ from clinrules.service.terminology import codings
 SUMMARY_MAX = 140
 
 
-def cards_for(service: CdsService, result: Result, hook_instance: str, patient_id: str,
+@dataclass(frozen=True)
+class CardParts:
+    """What every card of one service reads from its ruleset, worked out
+    once at start-up: rules and cited sources by name and number, each
+    option's FHIR codings, the source label."""
+
+    service: CdsService
+    rules: dict
+    sources: dict
+    codings: dict  # (decision, option) -> [(system URI, code)]
+    label: str
+
+
+def card_parts(service: CdsService) -> CardParts:
+    doc = service.ruleset.doc
+    version = f" {service.ruleset.version}" if service.ruleset.version else ""
+    return CardParts(
+        service,
+        {r["name"]: r for r in doc["rules"]},
+        {s["number"]: s["citation"] for s in doc.get("sources") or ()},
+        {(d["name"], o["name"]): codings(o["codes"])[0] for d in doc["decisions"] for o in d["options"]},
+        f"{service.title}{version} (clinrules)",
+    )
+
+
+def cards_for(parts: CardParts, result: Result, hook_instance: str, patient_id: str,
               patient: PatientFacts) -> list[dict]:
     if result.applicable is False:
         return []
-    doc = service.ruleset.doc
-    rules = {r["name"]: r for r in doc["rules"]}
-    sources = {s["number"]: s["citation"] for s in doc.get("sources") or ()}
-    options = {(d["name"], o["name"]): o["codes"] for d in doc["decisions"] for o in d["options"]}
+    service = parts.service
     cards = []
     for name, decision in result.decisions.items():
         card_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"clinrules:{service.id}:{hook_instance}:{name}"))
-        base = {"uuid": card_id, "source": {"label": _source_label(service)}}
+        base = {"uuid": card_id, "source": {"label": parts.label}}
         if decision.status == "decided":
             chosen = decision.value if isinstance(decision.value, list) else [decision.value]
             if not chosen:
                 continue
             card = {**base, "summary": _clip(f"{name}: {', '.join(chosen)}"), "indicator": "info",
-                    "detail": _decided_detail(decision, result, rules, sources, patient)}
-            suggestions = [_suggestion(card_id, option, options.get((name, option), []), patient_id)
+                    "detail": _decided_detail(decision, result, parts.rules, parts.sources, patient)}
+            suggestions = [_suggestion(card_id, option, parts.codings.get((name, option), []), patient_id)
                            for option in chosen]
             suggestions = [s for s in suggestions if s is not None]
             if suggestions:
@@ -67,11 +90,6 @@ def cards_for(service: CdsService, result: Result, hook_instance: str, patient_i
             continue
         cards.append(card)
     return cards
-
-
-def _source_label(service: CdsService) -> str:
-    version = f" {service.ruleset.version}" if service.ruleset.version else ""
-    return f"{service.title}{version} (clinrules)"
 
 
 def _clip(text: str) -> str:
@@ -129,8 +147,7 @@ def _read_lines(patient: PatientFacts) -> list[str]:
     return lines
 
 
-def _suggestion(card_id: str, option: str, codes: list[dict], patient_id: str) -> dict | None:
-    pairs, _ = codings(codes)
+def _suggestion(card_id: str, option: str, pairs: list[tuple[str, str]], patient_id: str) -> dict | None:
     if not pairs:
         return None
     return {

@@ -13,7 +13,9 @@ A JSON object, every key optional:
       },
       "fhir_servers": ["https://fhir.example.org/r4"], # fhirServer must start with one
       "bindings": {                                    # codes for inputs the ruleset leaves uncoded
-        "SERVICE-ID": {"duration": [{"system": "http://example.org/codes", "code": "dur"}]}
+        "SERVICE-ID": {"duration": [{"system": "http://example.org/codes", "code": "dur"}],
+                       "smoking": {"codes": [...],     # a `one of` input: its Observation's codes,
+                                   "options": {"current smoker": [...]}}}  # and the value codes of each option
       },
       "max_request_bytes": 1048576,
       "cors_origins": ["*"]
@@ -52,7 +54,7 @@ class ServiceConfig:
     service_url: str | None = None
     issuers: dict[str, Issuer] = field(default_factory=dict)
     fhir_servers: tuple[str, ...] | None = None
-    bindings: dict[str, dict[str, list[dict]]] = field(default_factory=dict)
+    bindings: dict[str, dict[str, list[dict] | dict]] = field(default_factory=dict)
     max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES
     cors_origins: tuple[str, ...] = ("*",)
 
@@ -88,9 +90,11 @@ def config_from(doc, path: str) -> ServiceConfig:
             fhir_servers = tuple(fhir_servers)
     bindings = doc.get("bindings", {})
     if not isinstance(bindings, dict) or not all(
-        isinstance(v, dict) and all(_is_code_list(c) for c in v.values()) for v in bindings.values()
+        isinstance(v, dict) and all(_is_code_list(c) or _is_option_binding(c) for c in v.values())
+        for v in bindings.values()
     ):
-        problems.append('`bindings` must map service ids to {"input name": [{"system": ..., "code": ...}]}')
+        problems.append('`bindings` must map service ids to {"input name": [{"system": ..., "code": ...}]}, or, '
+                        'for a `one of` input, to {"codes": [...], "options": {"option": [...]}}')
         bindings = {}
     limit = doc.get("max_request_bytes", DEFAULT_MAX_REQUEST_BYTES)
     if not isinstance(limit, int) or isinstance(limit, bool) or limit < 1024:
@@ -156,6 +160,13 @@ def _issuers(raw, path: str, problems: list[str]) -> dict[str, Issuer]:
 
 def _is_http_url(value) -> bool:
     return isinstance(value, str) and value.startswith(("http://", "https://")) and len(value) > 8
+
+
+def _is_option_binding(value) -> bool:
+    return (isinstance(value, dict) and set(value) <= {"codes", "options"} and "options" in value
+            and (_is_code_list(value["codes"]) if "codes" in value else True)
+            and isinstance(value["options"], dict) and bool(value["options"])
+            and all(_is_code_list(c) for c in value["options"].values()))
 
 
 def _is_code_list(value) -> bool:

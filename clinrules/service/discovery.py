@@ -11,7 +11,11 @@ ruleset leaves uncoded):
 - a yes/no input with a code: the Conditions with that code (present,
   absent, or unknown);
 - a number input in a time unit coded LOINC 30525-0 (Age): the Patient's
-  birthDate.
+  birthDate;
+- a `one of` input with a code: the latest Observation with that code, its
+  `valueCodeableConcept` mapped to an option through the option codes the
+  site's `bindings` give (the language codes inputs and decision options,
+  not the options of an input).
 
 Every other input cannot be read from FHIR and stays unknown; the discovery
 description and the cards say which. Each readable input gets a prefetch
@@ -29,7 +33,7 @@ from clinrules.files import read_bytes
 from clinrules.runtime import CompiledRuleset, load
 from clinrules.runtime.jsontext import parse_json
 from clinrules.service.config import ServiceConfig
-from clinrules.service.terminology import AGE_CODING, codings
+from clinrules.service.terminology import AGE_CODING, codings, system_uri
 
 HOOK = "patient-view"
 PATIENT = "{{context.patientId}}"
@@ -50,12 +54,21 @@ class InputBinding:
     codings: tuple[tuple[str, str], ...]
     prefetch_key: str
     query: str
+    options: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()  # `one of`: option -> its value codings
 
     def describe(self) -> str:
         codes = ", ".join(f"{s}|{c}" for s, c in self.codings)
         if self.resource == "Patient":
             return f"{self.name} (Patient.birthDate)"
+        if self.options:
+            return f"{self.name} ({self.resource} {codes}, its coded value one of the options' codes)"
         return f"{self.name} ({self.resource} {codes})"
+
+    def option_of(self, system: str | None, code: str | None) -> str | None:
+        for option, pairs in self.options:
+            if (system, code) in pairs:
+                return option
+        return None
 
 
 @dataclass(frozen=True)
@@ -136,14 +149,38 @@ def load_services(folder: str, config: ServiceConfig) -> dict[str, CdsService]:
 
 def make_service(service_id: str, ruleset: CompiledRuleset, site_bindings: dict, source: str) -> CdsService:
     inputs = ruleset.doc["inputs"]
-    by_key = {" ".join(i["name"].split()).casefold(): i for i in inputs}
+    by_key = {_fold(i["name"]): i for i in inputs}
     extra: dict[str, list[dict]] = {}
+    option_codes: dict[str, dict[str, list[dict]]] = {}
     problems = []
     for name, codes in site_bindings.items():
-        spec = by_key.get(" ".join(name.split()).casefold())
+        spec = by_key.get(_fold(name))
+        where = f"`bindings.{service_id}.{name}`"
         if spec is None:
             problems.append(Diagnostic("bad-service-config", f"`bindings.{service_id}` names `{name}`, "
                                        "which is not an input of this ruleset", file=source))
+        elif isinstance(codes, dict):
+            options = {_fold(o): o for o in spec.get("options") or ()}
+            if spec["type"] != "one of":
+                problems.append(Diagnostic("bad-service-config", f"{where} gives option codes, but `{spec['name']}` "
+                                           "is not a `one of` input", file=source))
+                continue
+            unknown = [o for o in codes["options"] if _fold(o) not in options]
+            if unknown:
+                problems.append(Diagnostic("bad-service-config", f"{where}: `{unknown[0]}` is not an option of "
+                                           f"`{spec['name']}` ({', '.join(spec['options'])})", file=source))
+                continue
+            seen: dict = {}
+            for option, option_list in codes["options"].items():
+                for c in option_list:
+                    uri = system_uri(c["system"]) or c["system"]
+                    other = seen.setdefault((uri, c["code"]), options[_fold(option)])
+                    if other != options[_fold(option)]:
+                        problems.append(Diagnostic("bad-service-config", f"{where}: the code {c['system']} "
+                                                   f"{c['code']} is given to `{other}` and to `{option}`",
+                                                   file=source))
+            extra[spec["key"]] = codes.get("codes", [])
+            option_codes[spec["key"]] = {options[_fold(o)]: c for o, c in codes["options"].items()}
         else:
             extra[spec["key"]] = codes
     if problems:
@@ -154,7 +191,18 @@ def make_service(service_id: str, ruleset: CompiledRuleset, site_bindings: dict,
         for system in unknown:
             warnings.append(f"`{spec['name']}`: code system `{system}` has no FHIR URI known here; "
                             "write it as a URI in the ruleset")
-        binding = _binding(spec, tuple(pairs), used_keys)
+        option_pairs = []
+        for option, option_list in option_codes.get(spec["key"], {}).items():
+            found, unknown = codings(option_list)
+            for system in unknown:
+                warnings.append(f"`{spec['name']}` option `{option}`: code system `{system}` has no FHIR URI "
+                                "known here; write it as a URI")
+            if found:
+                option_pairs.append((option, tuple(found)))
+        if spec["type"] == "one of" and pairs and not option_pairs:
+            warnings.append(f"`{spec['name']}` is a `one of` input with a code but no option codes: give them in "
+                            "the configuration's `bindings` to read it from FHIR")
+        binding = _binding(spec, tuple(pairs), used_keys, tuple(option_pairs))
         if binding is None:
             unreadable.append(spec["name"])
         else:
@@ -162,7 +210,7 @@ def make_service(service_id: str, ruleset: CompiledRuleset, site_bindings: dict,
     return CdsService(service_id, ruleset, tuple(bindings), tuple(unreadable), tuple(warnings))
 
 
-def _binding(spec: dict, pairs: tuple, used_keys: set) -> InputBinding | None:
+def _binding(spec: dict, pairs: tuple, used_keys: set, options: tuple = ()) -> InputBinding | None:
     if not pairs:
         return None
     kind = spec["type"]
@@ -173,11 +221,19 @@ def _binding(spec: dict, pairs: tuple, used_keys: set) -> InputBinding | None:
         resource = "Observation"
     elif kind == "yes/no":
         resource = "Condition"
-    else:  # a `one of` input: FHIR gives no code per option here
+    elif options:  # `one of`: an Observation whose coded value is one of the options' codes
+        resource = "Observation"
+    else:  # a `one of` input without option codes: a coded value could not be mapped to an option
         return None
     code = ",".join(f"{s}|{c}" for s, c in pairs)
     return InputBinding(spec["name"], spec["key"], kind, spec["unit"], resource, pairs,
-                        _unique(_slug(spec["name"]), used_keys), f"{resource}?patient={PATIENT}&code={code}")
+                        _unique(_slug(spec["name"]), used_keys), f"{resource}?patient={PATIENT}&code={code}",
+                        options)
+
+
+def _fold(name: str) -> str:
+    """A name as the language matches it: case-insensitive, runs of white space as one."""
+    return " ".join(name.split()).casefold()
 
 
 def _slug(name: str) -> str:

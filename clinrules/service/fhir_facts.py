@@ -1,8 +1,9 @@
 """FHIR R4 resources to the ruleset's facts, read through its codes.
 
-Resources are parsed with `fhir.resources` (the R4B models, which read R4
-Observation, Condition, Patient and Bundle), never by hand, so a malformed
-resource is refused with the path of the bad element. Then, per input
+Every resource the service reads is parsed with `fhir.resources` (the R4B
+models, which read R4 Observation, Condition and Patient), never by hand,
+so a malformed one is refused with the path of the bad element (`select`
+says what is parsed, and why only that). Then, per input
 (`discovery.InputBinding`):
 
 - Observation: the latest one (effective time, else issued) with a matching
@@ -16,7 +17,10 @@ resource is refused with the path of the bad element. Then, per input
   no; entered-in-error, unconfirmed, provisional and differential ones are
   left out;
 - Patient: the age from a full birthDate (year-month-day), in exact years
-  (completed years plus the elapsed fraction of the current year).
+  (completed years plus the elapsed fraction of the current year);
+- a `one of` input: the latest such Observation's `valueCodeableConcept`,
+  the option whose codes (site `bindings`) hold one of its codings; a value
+  naming no option, or two, leaves the input unknown with a note.
 
 An input with no matching resource is unknown, never "no". A resource about
 another patient than `context.patientId` is refused (400): reading it would
@@ -54,6 +58,7 @@ class PatientFacts:
     facts: dict = field(default_factory=dict)
     read: dict = field(default_factory=dict)
     notes: list = field(default_factory=list)
+    checked: object = None  # the facts as the runtime validated them (`CompiledRuleset.validate_facts`)
 
 
 @functools.cache
@@ -67,53 +72,115 @@ def fhir_models() -> dict:
     return {"Bundle": Bundle, "Patient": Patient, "Observation": Observation, "Condition": Condition}
 
 
-def parse_resource(label: str, raw, expected: str):
-    """A prefetch or fetched value as a fhir.resources model (a Bundle, or a
-    single resource of the expected type); 400 with the bad element's path."""
+def select(label: str, raw, binding: InputBinding) -> list[tuple]:
+    """The resources in `raw` (a prefetch or fetched value: a Bundle, or one
+    resource of the binding's type) that the binding may read, each as
+    (fhir.resources model, its JSON), validated in full; 400 naming the bad
+    element.
+
+    Only what the service reads is validated, and all of it is: the Bundle's
+    `entry` list and each entry's `resource` are checked where they are read,
+    and every resource of the binding's type is parsed by the model class of
+    that type (`Observation.model_validate`: a whole Bundle model costs as
+    much again). A resource of another type, or one whose `code` is well
+    formed and carries none of the binding's codings, is never read, so it
+    is skipped unparsed; anything irregular in the few elements looked at to
+    decide that is parsed, and refused if malformed, never skipped on a
+    guess.
+    """
     if not isinstance(raw, dict):
         raise bad("bad-fhir", f"{label} must be a FHIR resource (a JSON object), or null")
     kind = raw.get("resourceType")
-    if kind not in ("Bundle", expected):
+    expected = binding.resource
+    if kind == expected:
+        return [(_validate(label, expected, raw, kind, ""), raw)]
+    if kind != "Bundle" or expected == "Patient":
         shown = f"a `{str(kind)[:40]}` resource" if kind is not None else "not a FHIR resource (no `resourceType`)"
-        raise bad("bad-fhir", f"{label} is {shown}; expected a Bundle or {expected}")
+        wanted = "the Patient resource" if expected == "Patient" else f"a Bundle or {expected}"
+        raise bad("bad-fhir", f"{label} is {shown}; expected {wanted}")
+    out = []
+    for where, resource in bundle_resources(label, raw):
+        if resource["resourceType"] == expected and _may_match(resource, binding.codings):
+            out.append((_validate(label, "Bundle", resource, expected, where), resource))
+    return out
+
+
+def bundle_resources(label: str, bundle: dict):
+    """(path, resource JSON) of each entry of a Bundle that has a resource,
+    checked where it is read."""
+    entries = bundle.get("entry")
+    if entries is None:
+        return
+    if not isinstance(entries, list):
+        raise _envelope(label, "entry", "must be a list of entries")
+    for i, entry in enumerate(entries):
+        if not isinstance(entry, dict):
+            raise _envelope(label, f"entry.{i}", "must be an object (a Bundle entry)")
+        resource = entry.get("resource")
+        if resource is None:
+            continue  # an entry without a resource (a deleted one, say) is valid FHIR and says nothing
+        if not isinstance(resource, dict) or not isinstance(resource.get("resourceType"), str):
+            raise _envelope(label, f"entry.{i}.resource", "must be a FHIR resource (an object with `resourceType`)")
+        yield f"entry.{i}.resource.", resource
+
+
+def _envelope(label: str, where: str, message: str):
+    return bad("bad-fhir", f"{label} is not valid FHIR R4 Bundle: at `{where}`: {message}")
+
+
+def _may_match(resource: dict, codings: tuple) -> bool:
+    """False only when `code` is well formed as far as read here and none of
+    its codings is one of `codings`: then the resource is not the binding's,
+    whatever else it holds. True means: parse it, and match on the model."""
+    concept = resource.get("code")
+    if not isinstance(concept, dict):
+        return True
+    coding = concept.get("coding", ())
+    if not isinstance(coding, list):
+        return True
+    for c in coding:
+        if not isinstance(c, dict):
+            return True
+        system, code = c.get("system"), c.get("code")
+        if not (system is None or isinstance(system, str)) or not (code is None or isinstance(code, str)):
+            return True
+        if (system, code) in codings:
+            return True
+    return False
+
+
+def _validate(label: str, outer: str, raw: dict, kind: str, where: str):
+    """`raw` as the fhir.resources model of `kind`; 400 with the element's path."""
     try:
         return fhir_models()[kind].model_validate(raw)
     except ValidationError as exc:
         first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "(top)"
-        raise bad("bad-fhir", f"{label} is not valid FHIR R4 {kind}: at `{where}`: {first['msg']}") from None
+        path = where + ".".join(str(p) for p in first["loc"]) if first["loc"] else (where.rstrip(".") or "(top)")
+        raise bad("bad-fhir", f"{label} is not valid FHIR R4 {outer}: at `{path}`: {first['msg']}") from None
     except (ValueError, TypeError) as exc:
-        raise bad("bad-fhir", f"{label} is not valid FHIR R4 {kind}: {str(exc)[:200]}") from None
+        at = f" at `{where.rstrip('.')}`" if where else ""
+        raise bad("bad-fhir", f"{label} is not valid FHIR R4 {outer}{at}: {str(exc)[:200]}") from None
 
 
-def resources_of(parsed, resource_type: str) -> list:
-    if parsed is None:
-        return []
-    if parsed.get_resource_type() == "Bundle":
-        return [e.resource for e in parsed.entry or () if e.resource is not None
-                and e.resource.get_resource_type() == resource_type]
-    return [parsed] if parsed.get_resource_type() == resource_type else []
-
-
-def read_facts(service: CdsService, patient_id: str, parsed: dict, raw: dict, today: dt.date) -> PatientFacts:
-    """The patient's facts from the parsed resources of each binding
-    (`parsed[prefetch_key]`, None when there were none)."""
+def read_facts(service: CdsService, patient_id: str, found: dict, today: dt.date) -> PatientFacts:
+    """The patient's facts from the selected resources of each binding
+    (`found[prefetch_key]`: (model, JSON) pairs from `select`)."""
     out = PatientFacts()
     for binding in service.bindings:
-        resource = parsed.get(binding.prefetch_key)
-        if resource is None:
+        pairs = found.get(binding.prefetch_key)
+        if not pairs:
             continue
         if binding.resource == "Patient":
-            _age(binding, patient_id, resource, raw.get(binding.prefetch_key) or {}, today, out)
+            _age(binding, patient_id, *pairs[0], today, out)
             continue
-        found = [r for r in resources_of(resource, binding.resource) if _matches(r.code, binding)]
-        for r in found:
+        matched = [r for r, _ in pairs if _matches(r.code, binding)]
+        for r in matched:
             _same_patient(r, patient_id, binding)
         if binding.resource == "Observation":
-            _observation(binding, found, out)
+            _observation(binding, matched, out)
         else:
-            _condition(binding, found, out)
-    _drop_invalid(service.ruleset, out)
+            _condition(binding, matched, out)
+    out.checked = _drop_invalid(service.ruleset, out)
     return out
 
 
@@ -168,37 +235,70 @@ def _observation(binding: InputBinding, found: list, out: PatientFacts) -> None:
                          + ", ".join(_ref(o) for o in usable) + "); left unknown")
         return
     obs = usable[0]
-    value = _value(binding, obs)
-    if isinstance(value, str):  # why it cannot be read
-        out.notes.append(f"{binding.name}: {_ref(obs)} {value}; left unknown")
+    value, why = _value(binding, obs)
+    if why is not None:
+        out.notes.append(f"{binding.name}: {_ref(obs)} {why}; left unknown")
         return
     out.facts[binding.name] = value
-    number, unit = (value["value"], value.get("unit")) if isinstance(value, dict) else (value, None)
-    shown = f"{number} {unit}" if unit else f"{number}"
+    if binding.options:
+        shown = f"{value} ({_coding_shown(binding, obs)})"
+    else:
+        number, unit = (value["value"], value.get("unit")) if isinstance(value, dict) else (value, None)
+        shown = f"{number} {unit}" if unit else f"{number}"
     when = _when(obs)
     out.read[binding.name] = f"{shown} ({_ref(obs)}{', ' + when.date().isoformat() if when else ''})"
 
 
-def _value(binding: InputBinding, obs):
-    """The runtime fact of one Observation, or text saying why there is none."""
+def _value(binding: InputBinding, obs) -> tuple:
+    """(the runtime fact of one Observation, None), or (None, why there is none)."""
+    if binding.options:
+        return _option(binding, obs)
     q = obs.valueQuantity
     if q is not None:
         if q.value is None:
-            return "has no value"
+            return None, "has no value"
         if q.comparator is not None:
-            return f"is `{q.comparator} {q.value}`, not an exact value"
+            return None, f"is `{q.comparator} {q.value}`, not an exact value"
         unit = q.code if q.code and (q.system in (None, UCUM)) else q.unit
         if unit in (None, "1") and binding.type == "number":
-            return {"value": q.value}
+            return {"value": q.value}, None
         if unit is None:
-            return "has a value without a unit"
-        return {"value": q.value, "unit": unit}  # the runtime converts it, or says why not
+            return None, "has a value without a unit"
+        return {"value": q.value, "unit": unit}, None  # the runtime converts it, or says why not
     if obs.valueInteger is not None:
-        return {"value": obs.valueInteger}
+        return {"value": obs.valueInteger}, None
+    return None, _absent(obs, "has no numeric value")
+
+
+def _option(binding: InputBinding, obs) -> tuple:
+    """A `one of` input's option from the coded value: the option whose
+    codes hold one of its codings; none, or two different options, leave it
+    unknown."""
+    concept = obs.valueCodeableConcept
+    if concept is None:
+        return None, _absent(obs, "has no coded value")
+    found = {binding.option_of(c.system, c.code) for c in concept.coding or ()} - {None}
+    if len(found) == 1:
+        return found.pop(), None
+    codes = ", ".join(f"{c.system}|{c.code}" for c in concept.coding or ()) or concept.text or "no coding"
+    if not found:
+        return None, f"has the value {codes}, which is none of the options' codes"
+    return None, f"has the value {codes}, which names {' and '.join(sorted(found))}"
+
+
+def _coding_shown(binding: InputBinding, obs) -> str:
+    """The coding that gave the option, for the card."""
+    for c in obs.valueCodeableConcept.coding or ():
+        if binding.option_of(c.system, c.code) is not None:
+            return f"{c.system}|{c.code}"
+    return ""
+
+
+def _absent(obs, otherwise: str) -> str:
     if obs.dataAbsentReason is not None:
         reason = obs.dataAbsentReason.text or next((c.code for c in obs.dataAbsentReason.coding or ()), "absent")
         return f"has no value ({reason})"
-    return "has no numeric value"
+    return otherwise
 
 
 def _code_of(concept) -> str | None:
@@ -229,8 +329,6 @@ def _condition(binding: InputBinding, found: list, out: PatientFacts) -> None:
 
 
 def _age(binding: InputBinding, patient_id: str, patient, raw: dict, today: dt.date, out: PatientFacts) -> None:
-    if patient.get_resource_type() != "Patient":
-        raise bad("bad-fhir", f"prefetch `{binding.prefetch_key}` must be the Patient resource")
     if patient.id is not None and patient.id != patient_id:
         raise bad("bad-fhir", f"prefetch `{binding.prefetch_key}` is Patient/{patient.id}, not Patient/{patient_id}")
     text = raw.get("birthDate")
@@ -269,12 +367,12 @@ def exact_age(born: dt.date, today: dt.date) -> Fraction:
     return years + Fraction((today - last).days, (following - last).days)
 
 
-def _drop_invalid(ruleset: CompiledRuleset, out: PatientFacts) -> None:
-    """A value the runtime refuses (a unit of the wrong kind, out of the
-    plausible range) is left unknown, with the runtime's message as a note."""
+def _drop_invalid(ruleset: CompiledRuleset, out: PatientFacts):
+    """The facts validated by the runtime. A value it refuses (a unit of the
+    wrong kind, out of the plausible range) is left unknown, with the
+    runtime's message as a note."""
     try:
-        ruleset.validate_facts(out.facts)
-        return
+        return ruleset.validate_facts(out.facts)
     except RulesError:
         pass
     for name in list(out.facts):
@@ -284,3 +382,4 @@ def _drop_invalid(ruleset: CompiledRuleset, out: PatientFacts) -> None:
             del out.facts[name]
             where = out.read.pop(name, "")
             out.notes.append(f"{name}: {where} cannot be used: " + "; ".join(d.message for d in exc.diagnostics))
+    return ruleset.validate_facts(out.facts)

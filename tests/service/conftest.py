@@ -92,6 +92,8 @@ class FhirStub(ThreadingHTTPServer):
         self.seen: list[tuple[str, str | None]] = []
         self.jwks: dict | None = None
         self.base = f"http://127.0.0.1:{port}"
+        self.page_size: int | None = None  # searches answer in pages of this many, linked by `next`
+        self.next_base: str | None = None  # where the next links point (another server, in a test)
 
 
 class _FhirHandler(BaseHTTPRequestHandler):
@@ -119,7 +121,17 @@ class _FhirHandler(BaseHTTPRequestHandler):
         entries = [{"resource": r} for r in self.server.resources if r["resourceType"] == kind
                    and r.get("subject", {}).get("reference") == f"Patient/{patient}"
                    and any((c.get("system"), c.get("code")) in codes for c in r["code"]["coding"])]
-        self._send(200, {"resourceType": "Bundle", "type": "searchset", "total": len(entries), "entry": entries})
+        bundle = {"resourceType": "Bundle", "type": "searchset", "total": len(entries), "entry": entries}
+        size = self.server.page_size
+        if size:
+            page = int(query.get("_page", ["1"])[0])
+            bundle["entry"] = entries[(page - 1) * size: page * size]
+            if page * size < len(entries):
+                rest = "&".join(f"{k}={v[0]}" for k, v in query.items() if k != "_page")
+                base = self.server.next_base or self.server.base
+                bundle["link"] = [{"relation": "self", "url": f"{self.server.base}{self.path}"},
+                                  {"relation": "next", "url": f"{base}/{kind}?{rest}&_page={page + 1}"}]
+        self._send(200, bundle)
 
     def _send(self, status: int, body: dict) -> None:
         data = json.dumps(body).encode()
@@ -151,6 +163,7 @@ def fhir_data(fhir):
     yield fhir
     fhir.resources.clear()
     fhir.seen.clear()
+    fhir.page_size = fhir.next_base = None
 
 
 class Running:

@@ -111,3 +111,33 @@ def test_browser_sandboxes_may_call_cors(service):
         "Access-Control-Request-Headers": "authorization,content-type"})
     assert response.status_code == 200
     assert response.headers["access-control-allow-origin"] in ("*", "https://sandbox.example")
+
+
+def test_what_the_service_reads_is_validated_and_what_it_never_reads_is_skipped(service, keys):
+    esr = observation("p1", "http://loinc.org", "4537-7", 10, "mm/h")
+    other = observation("p1", "http://loinc.org", "718-7", 14, "g/dL")  # haemoglobin: no input reads it
+    other["valueQuantity"] = {"value": "not a number"}
+    note = {"resourceType": "OperationOutcome", "issue": "not a list"}  # another type: never read
+    skipped = dict(GOOD, esr=bundle(esr, other, note))
+    response = call(service, keys, hook_request(prefetch=skipped))
+    assert response.status_code == 200, response.text
+    # a resource of the input's type whose code is not plain FHIR JSON is parsed, and refused
+    odd = observation("p1", "http://loinc.org", "718-7", 14, "g/dL")
+    odd["code"]["coding"] = {"system": "http://loinc.org", "code": "4537-7"}
+    message = error(call(service, keys, hook_request(prefetch=dict(GOOD, esr=bundle(esr, odd)))), 400)
+    assert message.startswith("prefetch `esr` is not valid FHIR R4 Bundle: at `entry.1.resource.code.coding`")
+    # a read resource with a bad element is refused even when the element is one the service does not use
+    bad_note = dict(esr, note=[{"text": 7}])
+    message = error(call(service, keys, hook_request(prefetch=dict(GOOD, esr=bundle(bad_note)))), 400)
+    assert message.startswith("prefetch `esr` is not valid FHIR R4 Bundle: at `entry.0.resource.note.0.text`")
+
+
+@pytest.mark.parametrize("envelope, words", [
+    ({"resourceType": "Bundle", "type": "searchset", "entry": {"resource": {}}}, "at `entry`: must be a list of entries"),
+    ({"resourceType": "Bundle", "type": "searchset", "entry": ["x"]}, "at `entry.0`: must be an object (a Bundle entry)"),
+    ({"resourceType": "Bundle", "type": "searchset", "entry": [{"resource": {"id": "x"}}]},
+     "at `entry.0.resource`: must be a FHIR resource (an object with `resourceType`)"),
+])
+def test_a_malformed_bundle_envelope_is_400(service, keys, envelope, words):
+    message = error(call(service, keys, hook_request(prefetch=dict(GOOD, esr=envelope))), 400)
+    assert message == f"prefetch `esr` is not valid FHIR R4 Bundle: {words}"

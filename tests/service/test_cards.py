@@ -160,3 +160,39 @@ def test_two_different_results_at_the_same_latest_time_leave_the_input_unknown(s
     assert imaging["summary"] == "imaging: undecided, needs CRP"
     assert "CRP: different results at the same latest time (Observation/a, Observation/b); left unknown" in \
         imaging["detail"]
+
+
+def _fetch_crp(service, keys, fhir_data):
+    prefetch = seed_patient(esr=(10, "mm/h"), wbc=(7, "10*9/L"))
+    del prefetch["crp"]
+    body = hook_request(prefetch=prefetch, fhirServer=fhir_data.base,
+                        fhirAuthorization={"access_token": FHIR_TOKEN, "token_type": "Bearer"})
+    return call(service, keys, body)
+
+
+def test_a_paged_search_is_read_to_its_last_page(service, keys, fhir_data):
+    # the latest CRP (1.2 mg/dL, a red flag) is on the third page of three
+    fhir_data.page_size = 1
+    fhir_data.resources += [observation("p1", LOINC, "1988-5", 3, "mg/L", when="2026-10-01T09:00:00Z", rid="oct"),
+                            observation("p1", LOINC, "1988-5", 4, "mg/L", when="2026-11-01T09:00:00Z", rid="nov"),
+                            observation("p1", LOINC, "1988-5", 1.2, "mg/dL", when="2026-11-30T09:00:00Z", rid="dec")]
+    imaging = cards_of(_fetch_crp(service, keys, fhir_data))["imaging"]
+    assert imaging["summary"] == f"imaging: {MRI}"
+    assert "CRP: 1.2 mg/dL (Observation/dec, 2026-11-30)" in imaging["detail"]
+    paths = [path for path, _ in fhir_data.seen]
+    assert paths == ["/Observation?patient=p1&code=http://loinc.org|1988-5",
+                     "/Observation?patient=p1&code=http://loinc.org|1988-5&_page=2",
+                     "/Observation?patient=p1&code=http://loinc.org|1988-5&_page=3"]
+    assert {auth for _, auth in fhir_data.seen} == {f"Bearer {FHIR_TOKEN}"}
+
+
+def test_a_next_page_on_another_server_is_not_followed(service, keys, fhir_data):
+    fhir_data.page_size = 1
+    fhir_data.next_base = "http://127.0.0.1:1/elsewhere"  # the bearer token must not go there
+    fhir_data.resources += [observation("p1", LOINC, "1988-5", 3, "mg/L", rid="a", when="2026-10-01T09:00:00Z"),
+                            observation("p1", LOINC, "1988-5", 4, "mg/L", rid="b")]
+    response = _fetch_crp(service, keys, fhir_data)
+    assert response.status_code == 412
+    assert "its next page link is not on the FHIR server (http://127.0.0.1:1/elsewhere/Observation?" in \
+        response.json()["error"]["message"]
+    assert len(fhir_data.seen) == 1
