@@ -122,8 +122,8 @@ class CompiledRuleset:
         S, scope, no, ny = plan.front(facts.vector)
         if scope == NO:
             return self._not_applicable(facts)
-        candidates = plan.all_rules & ~no
-        if ny is no and not candidates & plan.partial:
+        candidates = plan.all_rules ^ no  # (no is within all_rules: `all_rules & ~no` without negative ints)
+        if ny is no and not (plan.partial and candidates & plan.partial):
             # every candidate is a plain rule and yes (`ny` is `no`: none is unknown)
             key = candidates
             recipe = self._recipes.get(key)
