@@ -1,9 +1,10 @@
 """Speed where users feel it: lint and compile of large files, evaluation from raw facts.
 
 Run: `python benchmarks/speed.py` (full sizes), `--smoke` (tiny sizes, one
-repeat: checks that the benchmark runs), `--baseline DIR` (also measure an
-earlier clinrules source tree, e.g. `git archive OLD | tar -x -C DIR`, in the
-same run, and print its figures next to these).
+repeat: checks that the benchmark runs), `--only eval` (the evaluation
+figures alone; also `cli` and `compile`, repeatable), `--baseline DIR` (also
+measure an earlier clinrules source tree, e.g. `git archive OLD | tar -x -C
+DIR`, in the same run, and print its figures next to these).
 
 Figures, on the 1,490-rule, 5-input table of benchmarks/table.py:
 - CLI start-up (`clinrules --version`), and beyond it: `clinrules check`,
@@ -185,16 +186,23 @@ def eval_figures(text: str, patients: int, repeat: int) -> dict:
     return out
 
 
-def measure(code_root: Path, smoke: bool) -> dict:
+PARTS = ("cli", "compile", "eval")
+
+
+def measure(code_root: Path, smoke: bool, parts: tuple[str, ...] = PARTS) -> dict:
     n_rules = 100 if smoke else table.RULES
     repeat = 1 if smoke else 5
     text = table.generate(n_rules)
-    with tempfile.TemporaryDirectory() as folder:
-        rules_file = Path(folder) / "table.rules"
-        rules_file.write_text(text, "utf-8")
-        figures = cli_figures(code_root, rules_file, repeat, smoke)
-    figures.update(compile_figures(200 if smoke else 10_000, 1 if smoke else 3))
-    figures.update(eval_figures(text, 200 if smoke else 5000, 1 if smoke else 3))
+    figures = {}
+    if "cli" in parts:
+        with tempfile.TemporaryDirectory() as folder:
+            rules_file = Path(folder) / "table.rules"
+            rules_file.write_text(text, "utf-8")
+            figures.update(cli_figures(code_root, rules_file, repeat, smoke))
+    if "compile" in parts:
+        figures.update(compile_figures(200 if smoke else 10_000, 1 if smoke else 3))
+    if "eval" in parts:
+        figures.update(eval_figures(text, 200 if smoke else 5000, 1 if smoke else 3))
     figures["rules"] = n_rules
     figures["kb"] = len(text.encode()) / 1024
     return figures
@@ -210,26 +218,32 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--smoke", action="store_true", help="tiny sizes, one repeat")
     ap.add_argument("--baseline", type=Path, help="an earlier clinrules source tree to measure beside this one")
+    ap.add_argument("--only", choices=PARTS, action="append",
+                    help="measure only this part (repeatable): `--only eval` is the evaluation figures alone")
     ap.add_argument("--json", action="store_true", help=argparse.SUPPRESS)  # one tree's figures, for --baseline
     args = ap.parse_args(argv)
+    parts = tuple(args.only or PARTS)
     code_root = Path(os.environ.get("SPEED_CODE_ROOT", ROOT))
     if args.json:
-        print(json.dumps(measure(code_root, args.smoke)))
+        print(json.dumps(measure(code_root, args.smoke, parts)))
         return 0
     before, before_label = ISSUE, "issue 10"
     if args.baseline is not None:
         cmd = [sys.executable, "-S", str(Path(__file__).resolve()), "--json"] + (["--smoke"] if args.smoke else [])
+        cmd += [f"--only={part}" for part in parts]
         done = subprocess.run(cmd, env=_env(args.baseline.resolve(), SPEED_CODE_ROOT=str(args.baseline.resolve())),
                               capture_output=True, text=True)
         if done.returncode != 0:
             print(f"the baseline could not be measured:\n{done.stderr}", file=sys.stderr)
             return 2
         before, before_label = json.loads(done.stdout.strip().splitlines()[-1]), f"baseline {args.baseline.name}"
-    now = measure(code_root, args.smoke)
+    now = measure(code_root, args.smoke, parts)
     print(f"table: {now['rules']} rules, 5 inputs, {now['kb']:.0f} KB of .rules"
           + (" (smoke sizes)" if args.smoke else ""))
     print(f"{'figure':<58} {before_label:>14} {'now':>12}  target")
     for key, label, unit in LABELS:
+        if key not in now:  # a part not measured (--only)
+            continue
         target, ok = TARGETS.get(key, ("", None))
         verdict = "" if ok is None else (" met" if ok(now[key]) else " NOT met")
         print(f"{label:<58} {_shown(before.get(key), unit):>14} {_shown(now[key], unit):>12}  {target}{verdict}")

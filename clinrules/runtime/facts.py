@@ -97,7 +97,12 @@ class FactChecker:
 
     def check(self, facts, source: str | None = None) -> Facts:
         if type(facts) is dict:  # the usual record: see fastfacts.py; anything odd comes back MISS
-            read = self.fast.read(facts)
+            fast = self.fast
+            names = tuple(facts)  # FastReader.read, written in
+            shape = fast.shapes.get(names, MISS)
+            if shape is MISS:
+                shape = fast._shape(names)
+            read = MISS if shape is None else shape(facts)
             if read is not MISS:
                 values, vector, written = read
                 facts = _new(Facts)  # Facts(...) without the frozen dataclass's four guarded assignments

@@ -164,9 +164,13 @@ class FastReader:
         lines = ["def read(facts):", f"    {', '.join(raws)}, = facts.values()"] if specs else ["def read(facts):"]
         for spec in specs:
             i = spec.index
-            ns[f"R{i}"] = self.readers[i].read
-            lines += [f"    if a{i} is None:", f"        v{i} = None", "    else:", f"        v{i} = R{i}(a{i})",
-                      f"        if v{i} is MISS:", "            return MISS"]
+            lines += [f"    if a{i} is None:", f"        v{i} = None", "    else:"]
+            reader = self.readers[i]
+            if isinstance(reader, _NumberReader):  # its own code, written in
+                lines += reader.code(ns, f"a{i}", f"v{i}", "        ")
+            else:
+                ns[f"R{i}"] = reader.read
+                lines += [f"        v{i} = R{i}(a{i})", f"        if v{i} is MISS:", "            return MISS"]
         values, vector, written = [], [], []
         for spec in self.inputs:
             i = spec.index
@@ -241,8 +245,9 @@ _SAME = (Fraction(1), Fraction(0))  # the declared unit itself: no arithmetic
 class _NumberReader:
     """A number or quantity input: plain numbers, and unit strings of its dimension.
 
-    `read` is a closure over everything worked out at load (range as integers,
-    the unit spellings' exact factor and offset): one call per value."""
+    `read` is generated code (`code`) with everything worked out at load
+    written in (range as integers, the unit spellings' exact factor and
+    offset): one call per value, or none when a record reader inlines it."""
 
     def __init__(self, spec: InputSpec, units: UnitTable) -> None:
         self.spec = spec
@@ -273,89 +278,95 @@ class _NumberReader:
             self.conversions[text] = found
         return found
 
-    def _make(self):
+    def code(self, ns: dict, raw: str, out: str, indent: str) -> list[str]:
+        """Lines that read the value named `raw` into `out` (a Fraction in the
+        declared unit, within range) or return MISS, with everything worked
+        out at load written in as constants (their names added to `ns`).
+        The per-input `read` is these lines in a function of its own; the
+        record readers of `FastReader._generate` inline them, so both read
+        alike by construction."""
         spec = self.spec
-        low = spec.low is not None
-        high = spec.high is not None
-        low_n, low_d = (spec.low.numerator, spec.low.denominator) if low else (0, 1)
-        high_n, high_d = (spec.high.numerator, spec.high.denominator) if high else (0, 1)
-        quantity = spec.type == "quantity"
-        conversions = self.conversions
-        conversion = self._conversion
-        gcd, new, isfinite, pow10, plain = math.gcd, _new, math.isfinite, _POW10, _PLAIN
-        frac_type, exact = Fraction, _exact
-        fast_fraction = exact is not Fraction
+        i = spec.index
+        ns.update({"MISS": MISS, "_SAME": _SAME, "_F": Fraction, "_new": _new, "_gcd": math.gcd,
+                   "_isfinite": math.isfinite, "_fp": _float_parts, "_P10": _POW10, "_PLAIN": _PLAIN,
+                   "_dec": _decimal, f"C{i}": self.conversions, f"CV{i}": self._conversion})
+        lines = [
+            f"k = {raw}.__class__",
+            "if k is float:",
+            f"    if -1e12 < {raw} < 1e12:",  # (not NaN): a short decimal is found by arithmetic, see _float_parts
+            f"        if {raw}.is_integer():",
+            f"            n = int({raw})",
+            "            d = 1",
+            "        else:",
+            f"            n = round({raw} * 10)",
+            "            d = 10",
+            f"            if n / 10 != {raw}:",
+            f"                n, d = _fp({raw})",
+            f"    elif _isfinite({raw}):",
+            f"        n, d = _fp({raw})",
+            "    else:",
+            "        return MISS",
+            "elif k is int:",
+            f"    n = {raw}",
+            "    d = 1",
+            "elif k is str:",
+            f"    number, space, unit = {raw}.partition(' ')",
+            "    whole, _, frac = number.partition('.')",
+            "    if space and whole.isdigit() and (frac.isdigit() or not frac) and number.isascii() "
+            "and len(number) < 18:",  # the usual `12.5 mg/L`
+            "        n = int(whole + frac)",
+            "        d = _P10[len(frac)]",
+            "    else:",
+            f"        match = _PLAIN.match({raw})",
+            "        parts = _dec(match.group(1), match.group(2), match.group(3))",
+            f"        unit = {raw}[match.end():]",
+            "        if parts is None or unit[:1] in ('e', 'E'):",  # an exponent, or a unit starting with e: the full way
+            "            return MISS",
+            "        n, d = parts",
+            f"    found = C{i}.get(unit)",
+            "    if found is not _SAME:",
+            "        if found is None:",
+            "            unit = unit.strip()",
+            "            if unit:",
+        ]
+        if spec.type != "quantity":
+            lines.append("                return MISS")
+        else:
+            lines += [f"                found = CV{i}(unit)", "                if found is None:",
+                      "                    return MISS"]
+        lines += [
+            "            else:",
+            "                found = _SAME",
+            "        if found is not _SAME:",
+            "            value = _F(n, d) * found[0] + found[1]",
+            "            n = value.numerator",
+            "            d = value.denominator",
+            "else:",
+            "    return MISS",
+        ]
+        # Fraction(n, d) when it is within the input's range (d > 0)
+        out_of_range = []
+        for bound, test in ((spec.low, "<"), (spec.high, ">")):
+            if bound is not None:
+                b_n, b_d = bound.numerator, bound.denominator
+                left = "n" if b_d == 1 else f"n * {b_d}"
+                right = "0" if b_n == 0 else f"{b_n} * d"
+                out_of_range.append(f"{left} {test} {right}")
+        if out_of_range:
+            lines += [f"if {' or '.join(out_of_range)}:", "    return MISS"]
+        if _exact is Fraction:  # this Python's Fraction, as it is
+            lines.append(f"{out} = _F(n, d)")
+        else:
+            lines += ["if d != 1:", "    g = _gcd(n, d)", "    if g != 1:", "        n //= g", "        d //= g",
+                      f"{out} = _new(_F)", f"{out}._numerator = n", f"{out}._denominator = d"]
+        return [indent + line for line in lines]
 
-        def read(raw):
-            """The value in the declared unit (a Fraction within range), else MISS."""
-            kind = type(raw)
-            if kind is int:
-                n = raw
-                d = 1
-            elif kind is float:
-                if -1e12 < raw < 1e12:  # (not NaN): a short decimal is found by arithmetic, see _float_parts
-                    if raw.is_integer():
-                        n = int(raw)
-                        d = 1
-                    else:
-                        n = round(raw * 10)
-                        d = 10
-                        if n / 10 != raw:
-                            n, d = _float_parts(raw)
-                elif isfinite(raw):
-                    n, d = _float_parts(raw)
-                else:
-                    return MISS
-            elif kind is str:
-                number, space, unit_text = raw.partition(" ")
-                whole, _, frac = number.partition(".")
-                if space and whole.isdigit() and (frac.isdigit() or not frac) and number.isascii() \
-                        and len(number) < 18:  # the usual `12.5 mg/L`
-                    n = int(whole + frac)
-                    d = pow10[len(frac)]
-                else:
-                    match = plain.match(raw)
-                    parts = _decimal(match.group(1), match.group(2), match.group(3))
-                    rest = raw[match.end():]
-                    if parts is None or rest[:1] in ("e", "E"):  # an exponent, or a unit starting with e: the full way
-                        return MISS
-                    n, d = parts
-                    unit_text = rest
-                found = conversions.get(unit_text)
-                if found is not _SAME:
-                    if found is None:
-                        unit_text = unit_text.strip()
-                        if unit_text:
-                            if not quantity:
-                                return MISS
-                            found = conversion(unit_text)
-                            if found is None:
-                                return MISS
-                        else:
-                            found = _SAME
-                    if found is not _SAME:
-                        factor, offset = found
-                        value = frac_type(n, d) * factor + offset
-                        n = value.numerator
-                        d = value.denominator
-            else:
-                return MISS
-            # Fraction(n, d) when it is within the input's range
-            if low and n * low_d < low_n * d or high and n * high_d > high_n * d:
-                return MISS
-            if not fast_fraction:
-                return frac_type(n, d)
-            if d != 1:
-                g = gcd(n, d)
-                if g != 1:
-                    n //= g
-                    d //= g
-            value = new(frac_type)
-            value._numerator = n
-            value._denominator = d
-            return value
-
-        return read
+    def _make(self):
+        """The value in the declared unit (a Fraction within range), else MISS: `code` as a function."""
+        ns: dict = {}
+        lines = ["def read(raw):"] + self.code(ns, "raw", "value", "    ") + ["    return value"]
+        exec(compile("\n".join(lines) + "\n", f"<clinrules fast facts {self.spec.key}>", "exec"), ns)
+        return ns["read"]
 
     def __call__(self, raw):
         return self.read(raw)

@@ -2,10 +2,13 @@
 
 Loading a ruleset generates and compiles:
 
-- `front(V)`: from the validated fact vector, every slot state (one bisect
-  per numeric input), every definition (in dependency order), the scope, and
+- `front(V)`: from the validated fact vector, every slot state (per numeric
+  input one bisect, or one tuple index when its thresholds span few integer
+  keys), every definition (in dependency order), the scope, and
   two bitsets over the rules: `no` (rules refuted by one of their top-level
-  conjuncts) and `ny` (rules with a conjunct that is not yes).
+  conjuncts) and `ny` (rules with a conjunct that is not yes); `ny` is `no`
+  itself (the same object) when no slot's state leaves a conjunct unknown,
+  which tells the caller, without more work, that no plain rule is unknown.
 - a function per rule whose condition is not a plain conjunction of leaves;
   the rules that are (decision tables are) need no code at all: a rule is yes
   when outside `ny`, no when inside `no`, unknown otherwise.
@@ -36,6 +39,20 @@ from clinrules.runtime.conditions import (
 from clinrules.runtime.model import InputSpec, RuleSpec, bad_doc
 
 _LEAF_OPS = ("input", "in", "known")
+# A numeric input's states are listed per integer key (see Regions) when its bounds span fewer keys.
+_LOOKUP_LIMIT = 1 << 14
+
+
+def _fraction_fields() -> bool:
+    """Whether this Python's Fraction keeps its terms in `_numerator` and `_denominator`."""
+    try:
+        value = Fraction(-6, 4)
+        return (value._numerator, value._denominator) == value.as_integer_ratio() == (-3, 2)
+    except AttributeError:  # another Python's Fraction: its method, as it is
+        return False
+
+
+_FRACTION_FIELDS = _fraction_fields()
 
 
 def _at_least(k: int, values: tuple) -> int:
@@ -132,6 +149,7 @@ class Plan:
             "_sc": _score_cmp,
             "_sb": _score_between,
             "_score": _score,
+            "_F": Fraction,
         }
         self._collect_thresholds(doc)
         for d in self.defs:
@@ -426,17 +444,23 @@ class Plan:
             return [f"    s{i} = 1 if V[{i}] is None else 0"]
         bounds = self._const(f"B{i}", regions.bounds)
         lines = [f"    v = V[{i}]", "    if v is None:", f"        s{i} = {regions.unknown}", "    else:"]
-        if regions.scale == 1:
-            lines += [
-                "        n, d = v.as_integer_ratio()",  # one call, not two property reads
-                f"        s{i} = _br({bounds}, 2 * n if d == 1 else 2 * (n // d) + 1)",
-            ]
+        if _FRACTION_FIELDS:  # a Fraction's fields read directly, not through a method call
+            lines += ["        if v.__class__ is _F:", "            n = v._numerator", "            d = v._denominator",
+                      "        else:", "            n, d = v.as_integer_ratio()"]
         else:
-            lines += [
-                "        n, d = v.as_integer_ratio()",
-                f"        q, r = divmod(n * {regions.scale}, d)",
-                f"        s{i} = _br({bounds}, 2 * q + (1 if r else 0))",
-            ]
+            lines.append("        n, d = v.as_integer_ratio()")
+        if regions.scale == 1:
+            lines.append("        k = 2 * n if d == 1 else 2 * (n // d) + 1")
+        else:
+            lines += [f"        q, r = divmod(n * {regions.scale}, d)", "        k = 2 * q + (1 if r else 0)"]
+        low, high = regions.bounds[0], regions.bounds[-1]
+        if high - low < _LOOKUP_LIMIT:
+            # bisect_right(bounds, k) for every k between the first and last bound, listed once
+            states = self._const(f"L{i}", tuple(bisect_right(regions.bounds, k) for k in range(low, high + 1)))
+            lines += [f"        if {low} <= k <= {high}:", f"            s{i} = {states}[k - {low}]",
+                      "        else:", f"            s{i} = 0 if k < {low} else {len(regions.bounds)}"]
+        else:
+            lines.append(f"        s{i} = _br({bounds}, k)")
         return lines
 
     def _generate(self) -> None:
@@ -463,7 +487,22 @@ class Plan:
             no_parts.append(f"{self._const(f'NO{slot}', no)}[s{slot}]")
             ny_parts.append(f"{self._const(f'NY{slot}', ny)}[s{slot}]")
         lines.append(f"    no = {' | '.join(no_parts) or '0'}")
-        lines.append(f"    ny = {' | '.join(ny_parts) or '0'}")
+        # `ny` is `no` itself when no slot's state leaves a conjunct unknown (every input
+        # known, for a table): the caller then knows no rule is unknown without the work
+        clean = []
+        for slot, (no, ny) in self.masks.items():
+            differ = [state for state, (a, b) in enumerate(zip(no, ny)) if a != b]
+            if len(differ) == 1:
+                clean.append(f"s{slot} != {differ[0]}")
+            elif differ:
+                clean.append(f"s{slot} not in {self._const(f'D{slot}', frozenset(differ))}")
+        if not clean:
+            lines.append("    ny = no")
+        elif len(clean) <= 16:
+            lines += [f"    if {' and '.join(clean)}:", "        ny = no", "    else:",
+                      f"        ny = {' | '.join(ny_parts)}"]
+        else:
+            lines.append(f"    ny = {' | '.join(ny_parts)}")
         lines.append("    return S, sc, no, ny")
         slot_ref = lambda slot: f"S[{slot}]"  # noqa: E731
         self.rule_fns: dict[int, object] = {}

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from functools import cached_property
+from typing import NamedTuple
 
 from clinrules.errors import Diagnostic, RulesError
 from clinrules.exact import decimal_text, exact_str
@@ -27,6 +28,25 @@ from clinrules.runtime.units import UnitTable
 def _number(value) -> str:
     """An exact score value as people write it: `2`, `4.5`, else a ratio."""
     return decimal_text(value) or exact_str(value)
+
+
+_tuple_new = tuple.__new__  # a NamedTuple built without its generated __new__ (a Python call)
+_REMEMBER = 4096  # recipes remembered per ruleset
+
+
+class _Recipe(NamedTuple):
+    """Everything a Result holds but the patient's facts, with tuples where
+    it has lists: what a set of yes and unknown rules gives (`rows`: per
+    decision, DecisionResult's fields). `general` when it depends on those
+    rules alone (no completions consulted, no explain): then it is
+    remembered, and the next patient with the same rules gets a copy."""
+
+    applicable: bool | None
+    rows: tuple
+    fired: tuple
+    fired_index: tuple
+    needs: tuple
+    general: bool
 
 
 def _bits(mask: int) -> list[int]:
@@ -68,6 +88,7 @@ class CompiledRuleset:
         self._rule_names = [r.name for r in self.rules]
         self._input_names = [s.name for s in self.inputs]
         self._sources = {s["number"]: s["citation"] for s in doc.get("sources") or ()}
+        self._recipes: dict = {}  # yes rules (and unknown ones) -> _Recipe, see `_evaluate`
 
     # --- facts ------------------------------------------------------------------
 
@@ -83,47 +104,91 @@ class CompiledRuleset:
     # --- evaluation -------------------------------------------------------------
 
     def evaluate(self, facts: Mapping, *, explain: bool = False) -> Result:
-        return self.evaluate_validated(self._checker.check(facts), explain=explain)
+        if explain:
+            return self.evaluate_validated(self._checker.check(facts), explain=True)
+        return self._evaluate(self._checker.check(facts))  # validated here: no owner to check
 
     def evaluate_validated(self, facts: Facts, *, explain: bool = False) -> Result:
         if not isinstance(facts, Facts) or facts.owner is not self:
             raise RulesError(
                 [Diagnostic("bad-fact-owner", "these facts were validated for another ruleset; validate them with this one")]
             )
+        if explain:
+            return self._explain(facts, self.plan.front(facts.vector)[0])
+        return self._evaluate(facts)
+
+    def _evaluate(self, facts: Facts) -> Result:
         plan = self.plan
         S, scope, no, ny = plan.front(facts.vector)
-        if explain:
-            return self._explain(facts, S)
         if scope == NO:
             return self._not_applicable(facts)
-        candidates = plan.all_rules & ~no
-        if not candidates:
-            return self._finish(facts, S, scope, (), (), {})
-        full = plan.full
-        yes = _bits(candidates & ~ny & full)
-        unknown = _bits(candidates & ny & full)
-        partial = candidates & plan.partial
-        if partial:
-            fns = plan.rule_fns
-            for i in _bits(partial):
-                v = fns[i](S)
-                if v == YES:
-                    yes.append(i)
-                elif v == UNKNOWN:
-                    unknown.append(i)
-            yes.sort()
-            unknown.sort()
-        return self._finish(facts, S, scope, yes, unknown, {})
+        candidates = plan.all_rules ^ no  # (no is within all_rules: `all_rules & ~no` without negative ints)
+        if ny is no and not (plan.partial and candidates & plan.partial):
+            # every candidate is a plain rule and yes (`ny` is `no`: none is unknown)
+            key = candidates
+            recipe = self._recipes.get(key)
+            if recipe is not None and scope == YES:
+                return self._build(recipe, facts.values)
+            yes = _bits(candidates)
+            unknown = []
+        else:
+            full = plan.full
+            yes = _bits(candidates & ~ny & full)
+            unknown = _bits(candidates & ny & full)
+            partial = candidates & plan.partial
+            if partial:
+                fns = plan.rule_fns
+                for i in _bits(partial):
+                    v = fns[i](S)
+                    if v == YES:
+                        yes.append(i)
+                    elif v == UNKNOWN:
+                        unknown.append(i)
+                yes.sort()
+                unknown.sort()
+            key = (tuple(yes), tuple(unknown))
+            recipe = self._recipes.get(key)
+            if recipe is not None and scope == YES:
+                return self._build(recipe, facts.values)
+        recipe = self._recipe(facts, S, scope, yes, unknown, {})
+        if recipe is None:
+            return self._not_applicable(facts)
+        if recipe.general and scope == YES and len(self._recipes) < _REMEMBER:
+            self._recipes[key] = recipe
+        return self._build(recipe, facts.values)
 
     def _not_applicable(self, facts: Facts, **extra) -> Result:
-        decisions = {
-            p.spec.name: DecisionResult(p.spec.name, p.spec.kind, "not applicable", None, [], [])
-            for p in self.decision_plans
-        }
-        return Result(False, decisions, [], [], facts.values, ruleset=self, **extra)
+        return self._build(self._not_applicable_recipe, facts.values, extra)
+
+    @cached_property
+    def _not_applicable_recipe(self) -> _Recipe:
+        rows = tuple((p.spec.name, p.spec.kind, "not applicable", None, (), (), None, (), (), ())
+                     for p in self.decision_plans)
+        return _Recipe(False, rows, (), (), (), True)
+
+    def _build(self, recipe: _Recipe, values: dict, extra: dict | None = None) -> Result:
+        """The Result of a recipe: new lists and dicts for every patient (callers may change theirs)."""
+        decisions = {}
+        for name, kind, status, value, fired, needs, conflicting, regardless, possible, scores in recipe.rows:
+            decisions[name] = _tuple_new(DecisionResult, (
+                name, kind, status, list(value) if value.__class__ is tuple else value, list(fired), list(needs),
+                None if conflicting is None else list(conflicting), regardless, possible, scores))
+        if extra:
+            return Result(recipe.applicable, decisions, list(recipe.fired), list(recipe.needs), values,
+                          ruleset=self, fired_index=recipe.fired_index, **extra)
+        return _tuple_new(Result, (recipe.applicable, decisions, list(recipe.fired), list(recipe.needs), values,
+                                   None, None, None, self, recipe.fired_index))
 
     def _finish(self, facts: Facts, S, scope: int, yes, unknown, R: dict, explain: bool = False,
                 **extra) -> Result:
+        recipe = self._recipe(facts, S, scope, yes, unknown, R, explain)
+        if recipe is None:
+            return self._not_applicable(facts, **extra)
+        return self._build(recipe, facts.values, extra)
+
+    def _recipe(self, facts: Facts, S, scope: int, yes, unknown, R: dict, explain: bool = False) -> _Recipe | None:
+        """What the patient's Result holds, from its yes and unknown rules
+        (rule order); None when the scope is no in every completion."""
         by_decision = self._rule_decisions
         fired_by: dict[int, list[int]] = {}
         unknown_by: dict[int, list[int]] = {}
@@ -149,9 +214,9 @@ class CompiledRuleset:
             patient = self.completions.patient(facts.vector)
             over = self.completions.scope_is(patient)
             if over is False:
-                return self._not_applicable(facts, **extra)
+                return None
             scope_varies = over is None
-        decisions = {}
+        rows = []
         all_fired: list[int] = []
         all_needs: set[int] = set()
         for dp in self.decision_plans:
@@ -196,47 +261,35 @@ class CompiledRuleset:
                 status = "not applicable"
             elif dp.any_of:
                 status = "decided"
-                value = [spec.options[j] for j in sorted(outcome)]
+                value = tuple(spec.options[j] for j in sorted(outcome))  # a list in the Result
             elif outcome >= 0:
                 status = "decided"
                 value = spec.options[outcome]
             elif outcome == CONFLICT:
                 status = "conflict"
-                conflicting = [spec.options[j] for j in sorted(conflicting_set)]
+                conflicting = tuple(spec.options[j] for j in sorted(conflicting_set))
             else:
                 status = "undecided"
             if fired:
                 all_fired += fired
             if needs:
                 all_needs |= needs
-                needs_names = self._names_of_inputs(needs)
+                needs_names = tuple(self._names_of_inputs(needs))
             else:
-                needs_names = []
-            decisions[spec.name] = DecisionResult(
-                spec.name,
-                spec.kind,
-                status,
-                value,
-                [rule_names[i] for i in fired],
-                needs_names,
-                conflicting,
-                regardless,
-                possible,
-                scores,
-            )
+                needs_names = ()
+            rows.append((spec.name, spec.kind, status, value, tuple(rule_names[i] for i in fired), needs_names,
+                         conflicting, regardless, possible, scores))
         if len(self.decision_plans) > 1 and all_fired:
             fired_index = tuple(sorted(set(all_fired)))
         else:
             fired_index = tuple(all_fired)
-        return Result(
+        return _Recipe(
             None if scope_varies else True,
-            decisions,
-            [rule_names[i] for i in fired_index],
-            self._names_of_inputs(all_needs) if all_needs else [],
-            facts.values,
-            ruleset=self,
-            fired_index=fired_index,
-            **extra,
+            tuple(rows),
+            tuple(rule_names[i] for i in fired_index),
+            fired_index,
+            tuple(self._names_of_inputs(all_needs)) if all_needs else (),
+            patient is None and not explain,
         )
 
     # --- missing data -------------------------------------------------------------

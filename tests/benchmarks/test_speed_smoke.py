@@ -23,3 +23,19 @@ def test_speed_benchmark_smoke():
                   "evaluate from plain numbers, p99", "evaluate validated facts"):
         (row,) = [line for line in lines if line.startswith(label)]
         assert " s " in row or "MB/s" in row or " us" in row, row
+
+
+def test_speed_benchmark_measures_only_the_parts_asked_for():
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "speed.py"), "--smoke", "--only", "eval", "--baseline", str(ROOT)],
+        capture_output=True, text=True, timeout=600, cwd=ROOT,
+    )
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[1].split()[:2] == ["figure", "baseline"]
+    rows = lines[2:]
+    assert [row.split(",")[0] for row in rows] == [
+        "validate unit strings", "evaluate from unit strings", "evaluate from unit strings",
+        "evaluate from plain numbers", "evaluate from plain numbers", "evaluate validated facts"]
+    assert all(" us" in row for row in rows)
+    assert not any(line.startswith(("CLI start-up", "`clinrules lint`", "compile")) for line in lines)
