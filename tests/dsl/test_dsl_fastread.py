@@ -43,6 +43,9 @@ EXTRA = (
     'THEN ESR test, "CRP (mg/L)" AND radiograph\n'
 )
 SOURCE = EXAMPLE + EXTRA
+# every statement form, small enough to put every keyword in every word slot
+SLOTS_TEXT = ('ruleset "x" version 1.2 applies when a\n' + EXTRA
+              + 'input a: number in mg/L from 0 to 9 typical 2\nIF a is at least 2 AND no b THEN x\n')
 TOKENS = tokens_of(SOURCE)
 SPARE = ["IF", "THEN", "AND", "OR", "NOT", "no", "is", "[", "]", "(", ")", ":", ",", '"', "6", "weeks",
          "rule", "define", "between", "at least", "of", "\n", "# lint: allow gap -- x", "-", "°C", "\t",
@@ -86,9 +89,12 @@ def _fast(text: str, monkeypatch):
             return ("error", exc.diagnostics)
 
 
-def _check(text: str, monkeypatch, pure: bool = True) -> bool:
-    """Assert the reader agrees with Lark on `text`; True if the reader read it itself."""
-    reference = _reference(text, monkeypatch, pure)
+def _check(text: str, monkeypatch, pure: bool = True, always: bool = True) -> bool:
+    """Assert the reader agrees with Lark on `text`; True if the reader read it itself.
+
+    When the reader gives up, `parse` is Lark's by construction (the same
+    call), so `always=False` compares whole outcomes only when it did not.
+    """
     source = text[1:] if text.startswith("\ufeff") else text
     source = source.replace("\r\n", "\n").replace("\r", "\n")
     try:
@@ -103,7 +109,8 @@ def _check(text: str, monkeypatch, pure: bool = True) -> bool:
             raise AssertionError(f"the reader read a text Lark rejects: {exc}") from None
         assert (header, statements) == (lark_header, lark_statements)
         assert [_token(c) for c in comments] == [_token(c) for c in lark_comments]
-    assert _fast(text, monkeypatch) == reference
+    if read_itself or always:
+        assert _fast(text, monkeypatch) == _reference(text, monkeypatch, pure)
     return read_itself
 
 
@@ -151,7 +158,7 @@ def test_every_snippet_of_the_test_suite_reads_the_same(monkeypatch):
     read = 0
     for text in strings:
         for candidate in (text, HEADER + text):
-            read += _check(candidate, monkeypatch)
+            read += _check(candidate, monkeypatch, parser.engine() == "lark", always=False)
     assert read > 100  # the reader does read most well-formed snippets itself
 
 
@@ -162,19 +169,20 @@ def _word_slots(text: str) -> list[tuple[int, int]]:
 @pytest.mark.parametrize("keyword", KEYWORDS)
 def test_each_keyword_in_each_word_slot_reads_the_same(keyword, monkeypatch):
     """The contextual lexer's choices: a keyword where a word stands."""
-    text = SOURCE
+    text = SLOTS_TEXT
     slots = _word_slots(text)
     spellings = [keyword, keyword.upper(), keyword.title()]
+    engine_pure = parser.engine() == "lark"  # the other engine is proven equal elsewhere
     for i, (start, end) in enumerate(slots):
         spelled = spellings[i % len(spellings)]
-        _check(text[:start] + spelled + text[end:], monkeypatch)
+        _check(text[:start] + spelled + text[end:], monkeypatch, engine_pure, always=False)
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow,
                                                                   HealthCheck.function_scoped_fixture])
 @given(mutated(TOKENS, SPARE))
 def test_mutated_texts_read_the_same(monkeypatch, text):
-    _check(text, monkeypatch)
+    _check(text, monkeypatch, parser.engine() == "lark", always=False)
 
 
 def test_a_large_generated_table_reads_and_compiles_the_same(monkeypatch):
