@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from bisect import bisect_left as _bisect
 from importlib import resources
 
 from clinrules.dsl import ast
@@ -139,6 +140,18 @@ _COMMENT = _RE["COMMENT"].match
 # is not ASCII but still matches a keyword is left to Lark.
 _ANY_KEYWORD = re.compile("(?:" + "|".join(re.escape(k) for k in _KEYWORDS) + r")\Z", re.I).match
 
+_B = r"(?![\w'’/-])"  # a keyword is a whole word (as in the grammar's keyword regexes)
+
+
+def _words_alt(names) -> str:
+    return "(?:" + "|".join(re.escape(k) for k, v in _KEYWORDS.items() if v in names) + ")" + _B
+
+
+_KW_RE = {name: re.compile(re.escape(word) + _B, re.I).match for word, name in _KEYWORDS.items()}
+_NEWLINE = re.compile("\n")
+_AND = _KW_RE["AND"]
+_OR = _KW_RE["OR"]
+
 _STATEMENT_WORDS = frozenset({"RULESET", "SOURCE", "INPUT", "DEFINE", "DECISION", "CODE", "RULE", "IF"})
 # The keywords that can follow a name somewhere: the LALR state inside a name
 # is shared by every place a name stands, so these end every name.
@@ -150,6 +163,24 @@ _CANNOT_START_NAME = frozenset({"and", "or", "then", "because"})
 _CMP_OPS = {"==": "=", "≥": ">=", "≤": "<=", "≠": "!="}
 _WORD_OPS = {"LEAST": ">=", "MOST": "<=", "MORE": ">", "LESS": "<"}
 _QUOTES = ('"', "“")
+
+# Fast paths, each the same reading as the step-by-step code below for the
+# texts it matches (and nothing is concluded from a failed match):
+_WORD_P = _RE["WORD"].pattern
+_NOT_TAKEN = _words_alt(_LEAD | {"AND", "OR", "THEN", "BECAUSE"})
+# the first word of a name where only the lead words are keywords
+_PURE_FIRST = re.compile(f"(?!{_NOT_TAKEN}){_WORD_P}", re.I).match
+# the first word of a name where a condition starts (`not`, `no` start a negation)
+_COND_FIRST = re.compile(f"(?!{_words_alt({'NOT', 'NO'})})(?!{_NOT_TAKEN}){_WORD_P}", re.I).match
+# the rest of a name: words that do not end it, and whole numbers
+_NAME_REST = re.compile(f"(?:\\s*(?:(?!{_words_alt(_ENDS_NAME)}){_WORD_P}|\\d+))*", re.I).match
+_PIECES = re.compile(f"{_WORD_P}|\\d+", re.I).findall
+# `NUMBER UNIT?`, the unit taken only when it is not spelled like a keyword
+_VALUE_P = (f"({_RE['NUMBER'].pattern})(?:\\s*(?!{_words_alt(set(_KEYWORDS.values()))})"
+            f"({_RE['UNIT'].pattern}))?")
+_VALUE_RE = re.compile(_VALUE_P, re.I).match
+# `CMP value` right after a name
+_CMP_VALUE = re.compile(f"\\s*({_RE['CMP'].pattern})\\s*{_VALUE_P}", re.I).match
 
 
 def _keyword(word: str):
@@ -176,18 +207,28 @@ class _Comment:
 
 
 class _Reader:
-    """One text. `pos` is always at a token (blanks and comments skipped)."""
+    """One text. `pos` is always at a token (blanks and comments skipped);
+    lines and columns are worked out from offsets only for the Locations made."""
 
     def __init__(self, src: str):
         self.src = src
         self.n = len(src)
-        self.line = 1
-        self.ls = 0  # offset where the current line starts
+        self.nls = [m.start() for m in _NEWLINE.finditer(src)]  # offsets of the line breaks
         self.comments: list[_Comment] = []
         self.pos = 0
         self._skip(0)
 
     # --- tokens -----------------------------------------------------------------
+
+    def where(self, start: int, end: int) -> Location:
+        """The Location of the text from offset `start` to `end` (as Lark's tokens count)."""
+        nls = self.nls
+        i = _bisect(nls, start)
+        first = nls[i - 1] + 1 if i else 0
+        j = _bisect(nls, end, i)
+        if j == i:
+            return _loc(i + 1, start - first + 1, i + 1, end - first + 1)
+        return _loc(i + 1, start - first + 1, j + 1, end - nls[j - 1])
 
     def _skip(self, pos: int) -> None:
         """Move to the next token at or after `pos`, past blanks and comments."""
@@ -195,27 +236,21 @@ class _Reader:
         while True:
             m = _WS(src, pos)
             if m is not None:
-                end = m.end()
-                nl = src.count("\n", pos, end)
-                if nl:
-                    self.line += nl
-                    self.ls = src.rfind("\n", pos, end) + 1
-                pos = end
+                pos = m.end()
             if src.startswith("#", pos):
                 m = _COMMENT(src, pos)
-                self.comments.append(_Comment(m.group(), pos, self.line, pos - self.ls + 1))
+                loc = self.where(pos, pos)
+                self.comments.append(_Comment(m.group(), pos, loc.line, loc.column))
                 pos = m.end()
                 continue
             self.pos = pos
             return
 
     def _fixed(self, end: int) -> Location:
-        """The token from `pos` to `end` (one line), and move past it."""
-        pos = self.pos
-        col = pos - self.ls + 1
-        line = self.line
+        """The token from `pos` to `end`, and move past it."""
+        loc = self.where(self.pos, end)
         self._skip(end)
-        return _loc(line, col, line, col + end - pos)
+        return loc
 
     def word(self):
         """(keyword or None, word, end) of the word at `pos`, or (None, None, pos)."""
@@ -233,8 +268,8 @@ class _Reader:
         return _keyword(m.group())
 
     def expect_keyword(self, kw: str) -> Location:
-        m = _WORD(self.src, self.pos)
-        if m is None or _keyword(m.group()) != kw:
+        m = _KW_RE[kw](self.src, self.pos)
+        if m is None:
             raise Bail
         return self._fixed(m.end())
 
@@ -248,31 +283,17 @@ class _Reader:
 
     def string(self):
         """(token text, Location) of the quoted text at `pos` (may span lines)."""
-        src, pos = self.src, self.pos
-        m = _STRING(src, pos)
+        m = _STRING(self.src, self.pos)
         if m is None:
             raise Bail
-        raw = m.group()
-        end = m.end()
-        line, col = self.line, pos - self.ls + 1
-        nl = raw.count("\n")
-        if nl:
-            end_line = line + nl
-            self.line = end_line
-            self.ls = src.rfind("\n", pos, end) + 1
-        else:
-            end_line = line
-        end_col = end - self.ls + 1
-        self._skip(end)
-        return raw, _loc(line, col, end_line, end_col)
+        return m.group(), self._fixed(m.end())
 
     def regex(self, match):
-        """(text, Location) of a one-line terminal read by `match` at `pos`."""
+        """(text, Location) of the terminal read by `match` at `pos`."""
         m = match(self.src, self.pos)
         if m is None:
             raise Bail
-        text = m.group()
-        return text, self._fixed(m.end())
+        return m.group(), self._fixed(m.end())
 
     # --- names ------------------------------------------------------------------------
 
@@ -280,25 +301,32 @@ class _Reader:
         """A name where only the lead words are keywords (the caller has looked
         for its own keywords first)."""
         src, pos = self.src, self.pos
+        m = _PURE_FIRST(src, pos)
+        if m is not None:
+            return self._rest(m)
         if src.startswith(_QUOTES, pos):
             return self.quoted_name()
-        m = _WORD(src, pos)
-        if m is None:
-            raise Bail
-        w = m.group()
-        kw = _keyword(w)
-        line = self.line
-        col = pos - self.ls + 1
-        end = m.end()
+        kw, w, end = self.word()
         if kw in _LEAD:
-            return self.led_name(w, line, col, end, False)
-        if w.casefold() in _CANNOT_START_NAME:
-            raise Bail  # the builder's error (or Lark's), told by Lark
-        return self._words([w], line, col, line, col + len(w), end)
+            self._skip(end)
+            return self.led_name(w, pos, end, False)
+        raise Bail  # `and`, `or`, `then`, `because` cannot start a name; Lark says so
 
-    def led_name(self, lead: str, line: int, col: int, end: int, in_condition: bool) -> ast.Name:
-        """`any bleeding`, `at risk of falls`, or the lead word alone."""
+    def _rest(self, first) -> ast.Name:
+        """The name whose first word `first` matched: the words after it too."""
+        start = first.start()
+        end = _NAME_REST(self.src, first.end()).end()
+        if end == first.end():
+            text = first.group()
+        else:
+            text = " ".join(_PIECES(self.src, start, end))
+        loc = self.where(start, end)
         self._skip(end)
+        return _name_node(text, loc)
+
+    def led_name(self, lead: str, start: int, end: int, in_condition: bool) -> ast.Name:
+        """`any bleeding`, `at risk of falls`, or the lead word alone (from offset
+        `start` to `end`; the reader is past it already)."""
         m = _WORD(self.src, self.pos)
         if m is not None:
             w = m.group()
@@ -306,34 +334,14 @@ class _Reader:
             if kw is None or kw not in _ENDS_NAME:
                 if w.casefold() in _CANNOT_START_NAME:
                     raise Bail
-                end = m.end()
-                return self._words([lead, w], line, col, self.line, end - self.ls + 1, end)
+                stop = _NAME_REST(self.src, m.end()).end()
+                loc = self.where(start, stop)
+                text = " ".join([lead, *_PIECES(self.src, self.pos, stop)])
+                self._skip(stop)
+                return _name_node(text, loc)
             if kw == "BECAUSE" and in_condition:
                 raise Bail  # a plain word there, which cannot start a name
-        return _name_node(lead, _loc(line, col, line, col + len(lead)))
-
-    def _words(self, words: list, line: int, col: int, end_line: int, end_col: int, end: int) -> ast.Name:
-        """The rest of an unquoted name from `line`:`col` whose words so far
-        end at `end` (`end_line`:`end_col`)."""
-        src = self.src
-        while True:
-            self._skip(end)
-            pos = self.pos
-            m = _WORD(src, pos)
-            if m is not None:
-                kw = _keyword(m.group())
-                if kw is not None and kw in _ENDS_NAME:
-                    break
-            else:
-                m = _INT(src, pos)
-                if m is None:
-                    break
-            words.append(m.group())
-            end = m.end()
-            end_line = self.line
-            end_col = end - self.ls + 1
-        text = words[0] if len(words) == 1 else " ".join(words)
-        return _name_node(text, _loc(line, col, end_line, end_col))
+        return _name_node(lead, self.where(start, end))
 
     def quoted_name(self) -> ast.Name:
         raw, loc = self.string()
@@ -356,44 +364,61 @@ class _Reader:
     # --- values -----------------------------------------------------------------------
 
     def value(self) -> ast.Value:
-        number, loc = self.regex(_NUMBER)
-        m = _WORD(self.src, self.pos)
-        if m is not None:
-            kw = _keyword(m.group())
+        m = _VALUE_RE(self.src, self.pos)
+        if m is None:
+            raise Bail
+        return self._value(m, 1)
+
+    def _value(self, m, group: int) -> ast.Value:
+        """The value matched by `_VALUE_P` at `group` (number) and `group + 1` (unit)."""
+        number = number_text(m.group(group))
+        unit = m.group(group + 1)
+        if unit is not None:
+            loc = self.where(m.start(group), m.end())
+            self._skip(m.end())
+            return _value_node(number, unit, loc)
+        end = m.end(group)
+        loc = self.where(m.start(group), end)
+        self._skip(end)
+        w = _WORD(self.src, self.pos)
+        if w is not None:
+            kw = _keyword(w.group())
             if kw is not None:
                 if kw in _ENDS_VALUE:
-                    return _value_node(number_text(number), None, loc)
+                    return _value_node(number, None, loc)
                 raise Bail  # Lark reads it as a unit; leave such spellings to it
-        m = _UNIT(self.src, self.pos)
-        if m is None:
-            return _value_node(number_text(number), None, loc)
-        unit = m.group()
-        unit_loc = self._fixed(m.end())
-        return _value_node(number_text(number), unit, _span(loc, unit_loc))
+        u = _UNIT(self.src, self.pos)
+        if u is None:
+            return _value_node(number, None, loc)
+        unit_loc = self._fixed(u.end())
+        return _value_node(number, u.group(), _span(loc, unit_loc))
 
     # --- conditions -------------------------------------------------------------------
 
     def condition(self):
         first = self.and_cond()
-        if self.keyword() != "OR":
+        if _OR(self.src, self.pos) is None:
             return first
         args = [first]
-        while self.keyword() == "OR":
-            self._skip(self.pos + 2)
+        while (m := _OR(self.src, self.pos)) is not None:
+            self._skip(m.end())
             args.append(self.and_cond())
         return ast.Or(tuple(args), _span(first.loc, args[-1].loc))
 
     def and_cond(self):
         first = self.not_cond()
-        if self.keyword() != "AND":
+        if _AND(self.src, self.pos) is None:
             return first
         args = [first]
-        while self.keyword() == "AND":
-            self._skip(self.pos + 3)
+        while (m := _AND(self.src, self.pos)) is not None:
+            self._skip(m.end())
             args.append(self.not_cond())
         return ast.And(tuple(args), _span(first.loc, args[-1].loc))
 
     def not_cond(self):
+        m = _COND_FIRST(self.src, self.pos)
+        if m is not None:  # a plain name: the usual case
+            return self.after_name(self._rest(m))
         kw, w, end = self.word()
         if kw == "NOT":
             tok = self._fixed(end)
@@ -412,34 +437,24 @@ class _Reader:
                 arg = self.condition()
                 close = self.char(")")
                 return ast.Group(arg, _span(tok, close))
-            subject = self.name()  # a quoted name, or Bail
-            return self.after_name(subject)
-        if kw in _LEAD:
-            line, col = self.line, self.pos - self.ls + 1
-            tok = self._fixed(end)
-            nkw = self.keyword()
-            if kw == "FIRST" and nkw == "KNOWN":
-                return self.after_first_known(tok)
-            if kw == "AT" and nkw == "LEAST":
-                self.expect_keyword("LEAST")
-                k, _ = self.regex(_INT)
-                return self.count("at least", int(k), tok)
-            if kw in ("ANY", "ALL", "NONE") and nkw == "OF":
-                return self.count(kw.lower(), None, tok)
-            # `at risk of falls`: a name after all; read it from its lead word
-            self._restore(end - len(w), line, col)
-            subject = self.led_name(w, line, col, end, True)
-            return self.after_name(subject)
-        if w.casefold() in _CANNOT_START_NAME:
+            if self.src.startswith(_QUOTES, self.pos):
+                return self.after_name(self.quoted_name())
             raise Bail
-        line, col = self.line, self.pos - self.ls + 1
-        subject = self._words([w], line, col, line, col + len(w), end)
-        return self.after_name(subject)
-
-    def _restore(self, pos: int, line: int, col: int) -> None:
-        self.pos = pos
-        self.line = line
-        self.ls = pos - col + 1
+        if kw not in _LEAD:
+            raise Bail  # `and`, `or`, `then`, `because`: Lark tells what is wrong
+        start = self.pos
+        tok = self._fixed(end)
+        nkw = self.keyword()
+        if kw == "FIRST" and nkw == "KNOWN":
+            return self.after_first_known(tok)
+        if kw == "AT" and nkw == "LEAST":
+            self.expect_keyword("LEAST")
+            k, _ = self.regex(_INT)
+            return self.count("at least", int(k), tok)
+        if kw in ("ANY", "ALL", "NONE") and nkw == "OF":
+            return self.count(kw.lower(), None, tok)
+        # `at risk of falls`: a name after all
+        return self.after_name(self.led_name(w, start, end, True))
 
     def count(self, kind: str, k, first: Location):
         self.expect_keyword("OF")
@@ -466,6 +481,11 @@ class _Reader:
     def comparison(self, subject, options: bool):
         """What follows a subject: `> V`, `is ...`, `between V and W`, or nothing (a Ref)."""
         src, pos = self.src, self.pos
+        m = _CMP_VALUE(src, pos)
+        if m is not None:
+            op = m.group(1)
+            value = self._value(m, 2)
+            return _compare_node(subject, _CMP_OPS.get(op, op), value, False, _span(subject.loc, value.loc))
         m = _CMP(src, pos)
         if m is not None:
             op = m.group()
@@ -486,7 +506,7 @@ class _Reader:
         self._skip(end)
         kw, w, end = self.word()
         if kw == "AT":
-            line, col = self.line, self.pos - self.ls + 1
+            start = self.pos
             self._skip(end)
             nkw = self.keyword()
             if nkw in ("LEAST", "MOST"):
@@ -495,8 +515,7 @@ class _Reader:
                 return _compare_node(subject, _WORD_OPS[nkw], value, True, _span(subject.loc, value.loc))
             if not options:
                 raise Bail
-            self._restore(end - len(w), line, col)
-            option = self.led_name(w, line, col, end, False)
+            option = self.led_name(w, start, end, False)
             if self.keyword() in ("IS", "BETWEEN", "BECAUSE"):
                 raise Bail  # plain words after `is at` in Lark's state
             return ast.IsOption(subject, (option,), False, False, _span(subject.loc, option.loc))
