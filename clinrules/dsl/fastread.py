@@ -147,7 +147,16 @@ def _words_alt(names) -> str:
     return "(?:" + "|".join(re.escape(k) for k, v in _KEYWORDS.items() if v in names) + ")" + _B
 
 
-_KW_RE = {name: re.compile(re.escape(word) + _B, re.I).match for word, name in _KEYWORDS.items()}
+class _KeywordRegexes(dict):
+    """Keyword name -> the grammar's regex for it, compiled on first use (import stays cheap)."""
+
+    def __missing__(self, name: str):
+        (word,) = [w for w, n in _KEYWORDS.items() if n == name]
+        match = self[name] = re.compile(re.escape(word) + _B, re.I).match
+        return match
+
+
+_KW_RE = _KeywordRegexes()
 _NEWLINE = re.compile("\n")
 _AND = _KW_RE["AND"]
 _OR = _KW_RE["OR"]
@@ -249,7 +258,13 @@ class _Reader:
     def _fixed(self, end: int) -> Location:
         """The token from `pos` to `end`, and move past it."""
         loc = self.where(self.pos, end)
-        self._skip(end)
+        src = self.src
+        m = _WS(src, end)  # `_skip(end)`, its usual case inline
+        pos = end if m is None else m.end()
+        if src.startswith("#", pos):
+            self._skip(pos)
+        else:
+            self.pos = pos
         return loc
 
     def word(self):
