@@ -84,7 +84,9 @@ def _compare_node(subject, op: str, value, words: bool, loc: Location) -> ast.Co
 
 
 def _span(a: Location, b: Location) -> Location:
-    return _loc(a.line, a.column, b.end_line, b.end_column)
+    loc = _new(Location)
+    _set(loc, "__dict__", {"line": a.line, "column": a.column, "end_line": b.end_line, "end_column": b.end_column})
+    return loc
 
 
 # --- the terminals, from the grammar -------------------------------------------------
@@ -143,8 +145,27 @@ _ANY_KEYWORD = re.compile("(?:" + "|".join(re.escape(k) for k in _KEYWORDS) + r"
 _B = r"(?![\w'’/-])"  # a keyword is a whole word (as in the grammar's keyword regexes)
 
 
+def _trie(words) -> str:
+    """An alternation of `words` nested by common prefix (a regex engine tries
+    alternatives in turn; this way each fails at its first letter)."""
+    heads: dict[str, list[str]] = {}
+    for word in sorted(words):
+        heads.setdefault(word[:1], []).append(word[1:])
+    parts = []
+    for head, rests in heads.items():
+        if head == "":
+            continue
+        inner = _trie(rests)
+        optional = "" in rests
+        if inner == "(?:)":
+            parts.append(re.escape(head))
+        else:
+            parts.append(re.escape(head) + inner + ("?" if optional else ""))
+    return "(?:" + "|".join(parts) + ")"
+
+
 def _words_alt(names) -> str:
-    return "(?:" + "|".join(re.escape(k) for k, v in _KEYWORDS.items() if v in names) + ")" + _B
+    return _trie([k for k, v in _KEYWORDS.items() if v in names]) + _B
 
 
 class _KeywordRegexes(dict):
@@ -235,9 +256,14 @@ class _Reader:
         i = _bisect(nls, start)
         first = nls[i - 1] + 1 if i else 0
         j = _bisect(nls, end, i)
+        loc = _new(Location)  # `_loc`, inline: this is the reader's most frequent step
         if j == i:
-            return _loc(i + 1, start - first + 1, i + 1, end - first + 1)
-        return _loc(i + 1, start - first + 1, j + 1, end - nls[j - 1])
+            _set(loc, "__dict__", {"line": i + 1, "column": start - first + 1,
+                                   "end_line": i + 1, "end_column": end - first + 1})
+        else:
+            _set(loc, "__dict__", {"line": i + 1, "column": start - first + 1,
+                                   "end_line": j + 1, "end_column": end - nls[j - 1]})
+        return loc
 
     def _skip(self, pos: int) -> None:
         """Move to the next token at or after `pos`, past blanks and comments."""
