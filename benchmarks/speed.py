@@ -12,7 +12,8 @@ Figures, on the 1,490-rule, 5-input table of benchmarks/table.py:
   both with the cache off (CLINRULES_NO_CACHE=1), and a second `clinrules
   lint` of the unchanged file with the cache on;
 - compile of 10,000 generated rules (benchmarks/compile.py) in MB/s, both
-  engines;
+  engines, and with the fast reader off (`CLINRULES_FAST_READER=0`: Lark
+  reads every text, as before the reader);
 - evaluation per patient from unit strings (`"12.5 mg/L"`), from plain
   numbers (validation included), and of already validated facts: median and
   p99.
@@ -66,6 +67,7 @@ LABELS = [
     ("lint_cached", "second `clinrules lint` (cache), beyond start-up", "s"),
     ("compile_fast_mbps", "compile 10,000 rules, lark-cython", "MB/s"),
     ("compile_pure_mbps", "compile 10,000 rules, pure Lark", "MB/s"),
+    ("compile_lark_mbps", "compile 10,000 rules, fast reader off (lark-cython)", "MB/s"),
     ("validate_strings", "validate unit strings, median", "us"),
     ("eval_strings", "evaluate from unit strings, median", "us"),
     ("eval_strings_p99", "evaluate from unit strings, p99", "us"),
@@ -76,7 +78,8 @@ LABELS = [
 
 
 def _env(code_root: Path, **extra: str) -> dict:
-    env = {k: v for k, v in os.environ.items() if k not in ("CLINRULES_PURE_LARK", "CLINRULES_NO_CACHE")}
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("CLINRULES_PURE_LARK", "CLINRULES_NO_CACHE", "CLINRULES_FAST_READER")}
     # the packages of the interpreter that started the benchmark (a venv's, even under -S)
     packages = os.environ.get("SPEED_PACKAGES") or sysconfig.get_paths()["purelib"]
     env["PYTHONPATH"] = os.pathsep.join([str(code_root), packages])
@@ -136,13 +139,16 @@ def compile_figures(rules: int, repeat: int) -> dict:
     text = compile_bench.generate(rules)
     size = len(text.encode())
     out = {}
-    for name, pure in (("compile_fast_mbps", ""), ("compile_pure_mbps", "1")):
+    runs = (("compile_fast_mbps", "", ""), ("compile_pure_mbps", "1", ""), ("compile_lark_mbps", "", "0"))
+    for name, pure, reader in runs:
         os.environ["CLINRULES_PURE_LARK"] = pure
+        os.environ["CLINRULES_FAST_READER"] = reader
         try:
             compile_source(text[:2000].rsplit("\nrule", 1)[0], "warm.rules")
             best = min(_timed(lambda: compile_source(text, "bench.rules")) for _ in range(repeat))
         finally:
             os.environ.pop("CLINRULES_PURE_LARK", None)
+            os.environ.pop("CLINRULES_FAST_READER", None)
         out[name] = size / best / 1e6
     return out
 
@@ -246,7 +252,7 @@ def main(argv: list[str] | None = None) -> int:
             continue
         target, ok = TARGETS.get(key, ("", None))
         verdict = "" if ok is None else (" met" if ok(now[key]) else " NOT met")
-        print(f"{label:<58} {_shown(before.get(key), unit):>14} {_shown(now[key], unit):>12}  {target}{verdict}")
+        print(f"{label:<58} {_shown(before.get(key), unit):>14} {_shown(now.get(key), unit):>12}  {target}{verdict}")
     return 0
 
 

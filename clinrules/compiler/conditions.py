@@ -12,6 +12,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 from fractions import Fraction
+from typing import Callable
 
 from clinrules.compiler import values
 from clinrules.compiler.names import closest, did_you_mean, spell
@@ -46,6 +47,10 @@ def compile_conditions(comp: Compilation) -> None:
         comp.rules.append({"condition": node})
 
 
+# condition type -> its Lowering method, filled on first use
+_LOWER: dict[type, Callable] = {}
+
+
 def _points(comp: Compilation, item: ast.ScoreItem) -> str:
     try:
         return exact_str(parse_exact(item.points))
@@ -71,9 +76,12 @@ class Lowering:
     # --- dispatch -----------------------------------------------------------
 
     def node(self, cond) -> dict:
-        method = getattr(self, "_" + type(cond).__name__.lower())
-        out = method(cond)
-        out["at"] = cond.loc.as_dict()
+        method = _LOWER.get(type(cond))
+        if method is None:
+            method = _LOWER[type(cond)] = getattr(Lowering, "_" + type(cond).__name__.lower())
+        out = method(self, cond)
+        loc = cond.loc
+        out["at"] = {"line": loc.line, "column": loc.column}  # Location.as_dict, without the call
         return out
 
     def _group(self, cond: ast.Group) -> dict:
@@ -192,8 +200,11 @@ class Lowering:
         info = self.comp.inputs.get(subject.key)
         if info is not None:
             if info.type in ("number", "quantity"):
-                return "input", values.Measure(
-                    info.display, info.type, info.unit, info.decl.type.unit, info.molar_mass)
+                measure = self.comp.measures.get(subject.key)
+                if measure is None:  # the same for every comparison of this input
+                    measure = self.comp.measures[subject.key] = values.Measure(
+                        info.display, info.type, info.unit, info.decl.type.unit, info.molar_mass)
+                return "input", measure
             hint = f"use `{spell(info.display)}` or `no {spell(info.display)}`" if info.type == "yes/no" \
                 else f"write `{spell(info.display)} is {spell(next(iter(info.options.values())).text, 'option')}`"
             self.comp.error(

@@ -53,6 +53,7 @@ class Compilation:
     references: dict[str, list[tuple[str, Location]]] = field(default_factory=dict)  # definition -> refs
     rules: list[dict] = field(default_factory=list)
     doc: dict | None = None
+    measures: dict = field(default_factory=dict)  # input key -> values.Measure, made once per input
 
     def error(self, code: str, message: str, loc: Location | None, hint: str | None = None) -> None:
         self.diagnostics.append(

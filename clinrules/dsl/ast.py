@@ -9,7 +9,7 @@ text the editor wrote. Numbers stay as the exact decimal text written
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Union
 
 from clinrules.errors import Location
@@ -29,7 +29,7 @@ class Name:
     loc: Location
     quoted: bool = False
 
-    @property
+    @cached_property  # kept in the instance: not a field, so equality and repr ignore it
     def key(self) -> str:
         return name_key(self.text)
 

@@ -13,11 +13,9 @@ it into a RulesError.
 
 from __future__ import annotations
 
-import re
-
 from lark import Token, Transformer
 
-from clinrules.dsl import ast
+from clinrules.dsl import ast, strings
 from clinrules.errors import Location
 
 # Words that can never begin an unquoted name: seeing one where a name should
@@ -26,9 +24,6 @@ _CANNOT_START_NAME = frozenset({"and", "or", "then", "because"})
 
 _CMP = {"==": "=", "≥": ">=", "≤": "<=", "≠": "!="}
 
-_ESCAPE = re.compile(r"\\(.)", re.S)
-_NEWLINE_RUN = re.compile(r"\s*\n\s*")
-_SPACE_RUN = re.compile(r"\s+")
 
 
 class BuildError(Exception):
@@ -48,22 +43,12 @@ def span(first, last) -> Location:
 
 
 def string_text(token: Token) -> str:
-    """The text inside a quoted string: escapes undone, line breaks folded.
-
-    A string may run over several lines (the language is free-form); the
-    line break and the indentation around it read as one space.
-    """
-    raw = token.value[1:-1]
-    if "\\" in raw:
-        raw = _ESCAPE.sub(r"\1", raw)
-    if "\n" in raw:
-        raw = _NEWLINE_RUN.sub(" ", raw)
-    return raw
+    """The text inside a quoted string token (see clinrules.dsl.strings)."""
+    return strings.string_text(token.value)
 
 
 def number_text(token: Token) -> str:
-    text = token.value
-    return text[1:] if text[0] == "+" else text
+    return strings.number_text(token.value)
 
 
 class _Typical:

@@ -5,6 +5,13 @@ cached function, so tests never have to reset anything), and Lark's own
 grammar cache keeps even that first build cheap: a cold `clinrules compile`
 loads the LALR tables from a cache file instead of recomputing them.
 
+A well-formed text is first read by `fastread`, a hand-written reader that
+mirrors the grammar and builds the same tree several times faster; on any
+doubt it gives up and Lark reads the text (`CLINRULES_FAST_READER=0` always
+uses Lark). Lark stays the definition: the reader is tested equal to it,
+and every syntax error comes from Lark. Lark itself is imported only when it
+is needed, so a clean file never pays for importing it.
+
 Two engines run the same grammar and the same tree builder:
 - `lark-cython` (the `clinrules[fast]` extra), Lark's LALR parser and lexer
   compiled with Cython, used whenever it is installed;
@@ -30,16 +37,10 @@ import gc
 import re
 from importlib import resources
 
-import lark
-from lark import Lark, Token
-from lark.exceptions import LarkError, VisitError
-
-from clinrules.dsl import ast
-from clinrules.dsl.builder import AstBuilder, BuildError
+from clinrules.dsl import ast, fastread
 from clinrules.dsl.comments import Comment, from_token
 from clinrules.dsl.nesting import check_nesting
 from clinrules.dsl.suppressions import attach_suppressions
-from clinrules.dsl.syntax_errors import bad_character_error, build_error, empty_file_error, from_lark_error, internal_error
 from clinrules.cachedir import cache_dir
 from clinrules.errors import RulesError
 
@@ -56,6 +57,8 @@ def grammar_text() -> str:
 
 
 def _collect_comment(token):
+    from lark import Token
+
     sink = _comments.get()
     if sink is not None:
         if not isinstance(token, Token):  # lark-cython's token: no end yet, not a str
@@ -82,6 +85,8 @@ def cache_file(grammar: str, engine: str = "lark") -> str | bool:
     grammar, Lark and Python versions and the engine, so upgrades never read a
     stale table and the two engines never read each other's.
     """
+    import lark
+
     base = cache_dir()
     if base is None:
         return False
@@ -106,9 +111,18 @@ def engine() -> str:
     return "lark-cython" if _fast_plugins() is not None else "lark"
 
 
+def fast_reader() -> bool:
+    """Is the hand-written reader tried first (see `fastread`)?"""
+    return os.environ.get("CLINRULES_FAST_READER", "").strip() != "0" and fastread.enabled()
+
+
 @functools.lru_cache(maxsize=None)
-def _lark(fast: bool = False) -> Lark:
+def _lark(fast: bool = False):
     """The parser building clinrules' AST: pure Lark, or lark-cython if `fast`."""
+    from lark import Lark
+
+    from clinrules.dsl.builder import AstBuilder
+
     grammar = grammar_text()
     extra = {}
     if fast:
@@ -122,12 +136,14 @@ def _lark(fast: bool = False) -> Lark:
     )
 
 
-def bare_parser(**extra) -> Lark:
+def bare_parser(**extra):
     """Lark's plain LALR parser for the same grammar, building a parse tree.
 
     This is the speed floor the benchmark compares `parse` against; tests
     also build it with `strict=True` to prove the grammar is conflict-free.
     """
+    from lark import Lark
+
     return Lark(grammar_text(), **lark_options(**extra))
 
 
@@ -150,6 +166,8 @@ def parse_with_comments(text: str, path: str) -> tuple[ast.RulesFile, tuple[Comm
             hint="split the condition into named definitions with `define`",
         ) from None
     except Exception as exc:  # never a traceback: report where we were
+        from clinrules.dsl.syntax_errors import internal_error
+
         raise internal_error(path, exc) from None
 
 
@@ -164,11 +182,37 @@ def _parse(text: str, path: str) -> tuple[ast.RulesFile, tuple[Comment, ...]]:
         source = source.replace("\r\n", "\n").replace("\r", "\n")
     bad = _NOT_TEXT.search(source)
     if bad:
+        from clinrules.dsl.syntax_errors import bad_character_error
+
         raise bad_character_error(source, path, bad.start())
-    comments: list[Token] = []
-    token = _comments.set(comments)
     collecting = gc.isenabled()
     gc.disable()  # the tree holds no cycles; collecting while it grows costs ~15%
+    try:
+        read = None
+        if fast_reader():
+            try:
+                read = fastread.read(source)
+            except Exception:  # noqa: BLE001 - not certain (fastread.Bail) or too deep: Lark reads it
+                read = None
+        header, statements, comments = read if read is not None else _lark_read(source, path)
+    finally:
+        if collecting:
+            gc.enable()
+    check_nesting(header, statements, source, path)
+    statements = attach_suppressions(statements, comments, source, path)
+    rules_file = ast.RulesFile(path=path, text=text, header=header, statements=tuple(statements))
+    return rules_file, tuple(from_token(c) for c in comments)
+
+
+def _lark_read(source: str, path: str):
+    """(header, statements, comment tokens) as Lark reads `source`, or a RulesError."""
+    from lark.exceptions import LarkError, VisitError
+
+    from clinrules.dsl.builder import BuildError
+    from clinrules.dsl.syntax_errors import build_error
+
+    comments: list = []
+    token = _comments.set(comments)
     try:
         parsed = None
         if _fast_plugins() is not None:
@@ -187,15 +231,15 @@ def _parse(text: str, path: str) -> tuple[ast.RulesFile, tuple[Comment, ...]]:
         raise _converted(exc, source, path) from None
     finally:
         _comments.reset(token)
-        if collecting:
-            gc.enable()
-    check_nesting(header, statements, source, path)
-    statements = attach_suppressions(statements, comments, source, path)
-    rules_file = ast.RulesFile(path=path, text=text, header=header, statements=tuple(statements))
-    return rules_file, tuple(from_token(c) for c in comments)
+    return header, statements, comments
 
 
 def _converted(exc: BaseException, source: str, path: str) -> RulesError:
+    from lark.exceptions import LarkError
+
+    from clinrules.dsl.builder import BuildError
+    from clinrules.dsl.syntax_errors import build_error, empty_file_error, from_lark_error, internal_error
+
     if isinstance(exc, BuildError):
         return build_error(exc, source, path)
     if isinstance(exc, RulesError):

@@ -124,7 +124,9 @@ def test_pure_lark_is_forced_by_the_environment_in_a_fresh_process(tmp_path):
             "f = parse('ruleset \"x\"\\ninput a: yes/no\\n', 'x.rules')\n"
             "print(parser.engine(), len(f.statements))\n")
     for flag, expected in (("1", "lark"), ("0", "lark-cython")):
-        env = {"PATH": "", "CLINRULES_CACHE_DIR": str(tmp_path), "CLINRULES_PURE_LARK": flag}
+        # the fast reader off: this is about which Lark engine reads, and its table
+        env = {"PATH": "", "CLINRULES_CACHE_DIR": str(tmp_path), "CLINRULES_PURE_LARK": flag,
+               "CLINRULES_FAST_READER": "0"}
         out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                              env=env).stdout
         assert out.split() == [expected, "1"]

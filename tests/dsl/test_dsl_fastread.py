@@ -1,0 +1,224 @@
+"""The fast reader (clinrules/dsl/fastread.py) reads every text as Lark does.
+
+Lark is the definition of the language; the hand-written reader may only
+read faster. For every text tried here, either the reader gives up (and Lark
+reads the text, errors included), or it returns exactly the tree and the
+comments Lark returns, positions included. Texts tried: every `.rules` file
+of the repository, every string in the test suite (as a file and as a body
+under a header), every keyword put in every word slot of the shipped
+rulesets, mutated texts, and a large generated table; under both Lark
+engines (lark-cython and pure Lark).
+"""
+
+from __future__ import annotations
+
+import ast as pyast
+import os
+import re
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+from clinrules.compiler import compile_source
+from clinrules.dsl import fastread, parser
+from clinrules.dsl.parser import parse_with_comments
+from clinrules.errors import RulesError
+from dsl_helpers import HEADER, mutated, tokens_of
+
+ROOT = Path(__file__).resolve().parents[2]
+RULES_FILES = sorted(p for p in ROOT.rglob("*.rules") if ".venv" not in p.parts)
+EXAMPLE = (ROOT / "tests" / "dsl" / "data" / "cervicogenic-upper-back-pain.rules").read_text("utf-8")
+EXTRA = (
+    'define s: score of [fever: 1, ESR > 20 mm/h: -1.5,] # lint: allow unused-definition -- x\n'
+    'decision tests: any of [ESR test, "CRP (mg/L)"]\n'
+    'decision plan: one of [a, b] with first match\n'
+    'input glucose: number in mmol/L from 0 to 50, molar mass 180.16 g/mol, typical 5\n'
+    'code "x ray": "SNOMED CT" "123"\n'
+    'rule d: OTHERWISE imaging: no imaging BECAUSE [1, 2,]\n'
+    'IF (side is not left OR side is one of [right,]) AND at least 2 of [fever, ESR is missing,] '
+    'AND duration between 2 and 6 weeks AND first known of [ESR, CRP] is at most 5 '
+    'AND any bleeding AND at risk is not known AND NOT no fever AND side is at risk '
+    'THEN ESR test, "CRP (mg/L)" AND radiograph\n'
+)
+SOURCE = EXAMPLE + EXTRA
+# every statement form, small enough to put every keyword in every word slot
+SLOTS_TEXT = ('ruleset "x" version 1.2 applies when a\n' + EXTRA
+              + 'input a: number in mg/L from 0 to 9 typical 2\nIF a is at least 2 AND no b THEN x\n')
+TOKENS = tokens_of(SOURCE)
+SPARE = ["IF", "THEN", "AND", "OR", "NOT", "no", "is", "[", "]", "(", ")", ":", ",", '"', "6", "weeks",
+         "rule", "define", "between", "at least", "of", "\n", "# lint: allow gap -- x", "-", "°C", "\t",
+         "any", "at", "first known of [a]", "one of", "with priority", "score", "typical", "to", "1.5",
+         "ſource", "Kode", "yes/no", "mg/L", "\u00a0", "“q”", "because"]
+KEYWORDS = sorted(fastread._KEYWORDS)
+
+
+def _reference(text: str, monkeypatch, pure: bool):
+    """What Lark alone makes of `text`: (tree, comments), or the diagnostics."""
+    with monkeypatch.context() as m:
+        m.setenv("CLINRULES_FAST_READER", "0")
+        if pure:
+            m.setenv("CLINRULES_PURE_LARK", "1")
+        try:
+            return parse_with_comments(text, "x.rules")
+        except RulesError as exc:
+            return ("error", exc.diagnostics)
+
+
+def _lark_read(source: str, monkeypatch, pure: bool):
+    with monkeypatch.context() as m:
+        if pure:
+            m.setenv("CLINRULES_PURE_LARK", "1")
+        else:
+            m.delenv("CLINRULES_PURE_LARK", raising=False)
+        return parser._lark_read(source, "x.rules")
+
+
+def _token(t) -> tuple:
+    return (t.type, t.value, t.start_pos, t.line, t.column, t.end_line, t.end_column, t.end_pos)
+
+
+def _fast(text: str, monkeypatch):
+    with monkeypatch.context() as m:
+        m.delenv("CLINRULES_FAST_READER", raising=False)
+        assert parser.fast_reader()
+        try:
+            return parse_with_comments(text, "x.rules")
+        except RulesError as exc:
+            return ("error", exc.diagnostics)
+
+
+def _check(text: str, monkeypatch, pure: bool = True, always: bool = True) -> bool:
+    """Assert the reader agrees with Lark on `text`; True if the reader read it itself.
+
+    When the reader gives up, `parse` is Lark's by construction (the same
+    call), so `always=False` compares whole outcomes only when it did not.
+    """
+    source = text[1:] if text.startswith("\ufeff") else text
+    source = source.replace("\r\n", "\n").replace("\r", "\n")
+    try:
+        header, statements, comments = fastread.read(source)
+        read_itself = True
+    except Exception:  # noqa: BLE001 - giving up is always allowed
+        read_itself = False
+    if read_itself:  # before any later check: exactly Lark's reading
+        try:
+            lark_header, lark_statements, lark_comments = _lark_read(source, monkeypatch, pure)
+        except RulesError as exc:
+            raise AssertionError(f"the reader read a text Lark rejects: {exc}") from None
+        assert (header, statements) == (lark_header, lark_statements)
+        assert [_token(c) for c in comments] == [_token(c) for c in lark_comments]
+    if read_itself or always:
+        assert _fast(text, monkeypatch) == _reference(text, monkeypatch, pure)
+    return read_itself
+
+
+def test_the_reader_is_on_for_the_shipped_grammar():
+    # Failing here means rules.lark changed: mirror the change in fastread.py,
+    # run these tests, then record the new grammar's sha256 as GRAMMAR_SHA256.
+    assert fastread.enabled()
+    assert parser.fast_reader()
+
+
+def test_the_reader_knows_every_keyword_of_the_grammar():
+    keywords = re.findall(r"^([A-Z_]+)\.2:", parser.grammar_text(), re.M)
+    assert sorted(keywords) == sorted(fastread._KEYWORDS.values())
+
+
+@pytest.mark.parametrize("path", RULES_FILES, ids=lambda p: str(p.relative_to(ROOT)))
+@pytest.mark.parametrize("pure", [True, False], ids=["lark", "lark-cython"])
+def test_every_rules_file_reads_the_same(path, pure, monkeypatch):
+    if not pure:
+        pytest.importorskip("lark_cython")
+    text = path.read_text("utf-8")
+    read_itself = _check(text, monkeypatch, pure)
+    if _reference(text, monkeypatch, True)[0] != "error":
+        assert read_itself, "a well-formed shipped file should not need Lark"
+
+
+def _test_strings() -> list[str]:
+    found = set()
+    for path in sorted((ROOT / "tests").rglob("*.py")):
+        try:
+            tree = pyast.parse(path.read_text("utf-8"))
+        except (SyntaxError, UnicodeDecodeError):
+            continue
+        for node in pyast.walk(tree):
+            if isinstance(node, pyast.Constant) and isinstance(node.value, str) and len(node.value) < 5000:
+                text = node.value
+                if re.search(r"\b(?:ruleset|input|define|decision|rule|IF|code|source)\b", text, re.I):
+                    found.add(text)
+    return sorted(found)
+
+
+def test_every_snippet_of_the_test_suite_reads_the_same(monkeypatch):
+    strings = _test_strings()
+    assert len(strings) > 200
+    read = 0
+    for text in strings:
+        for candidate in (text, HEADER + text):
+            read += _check(candidate, monkeypatch, parser.engine() == "lark", always=False)
+    assert read > 100  # the reader does read most well-formed snippets itself
+
+
+def _word_slots(text: str) -> list[tuple[int, int]]:
+    return [m.span() for m in re.finditer(r"[^\W\d_][\w'’/-]*", text)]
+
+
+@pytest.mark.parametrize("keyword", KEYWORDS)
+def test_each_keyword_in_each_word_slot_reads_the_same(keyword, monkeypatch):
+    """The contextual lexer's choices: a keyword where a word stands."""
+    text = SLOTS_TEXT
+    slots = _word_slots(text)
+    spellings = [keyword, keyword.upper(), keyword.title()]
+    engine_pure = parser.engine() == "lark"  # the other engine is proven equal elsewhere
+    for i, (start, end) in enumerate(slots):
+        spelled = spellings[i % len(spellings)]
+        _check(text[:start] + spelled + text[end:], monkeypatch, engine_pure, always=False)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                  HealthCheck.function_scoped_fixture])
+@given(mutated(TOKENS, SPARE))
+def test_mutated_texts_read_the_same(monkeypatch, text):
+    _check(text, monkeypatch, parser.engine() == "lark", always=False)
+
+
+def test_a_large_generated_table_reads_and_compiles_the_same(monkeypatch):
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        import compile as compile_bench
+        import table
+    finally:
+        sys.path.remove(str(ROOT / "benchmarks"))
+    for text in (table.generate(rules=200), compile_bench.generate(200)):
+        assert _check(text, monkeypatch)
+        with monkeypatch.context() as m:
+            m.setenv("CLINRULES_FAST_READER", "0")
+            reference = compile_source(text, "x.rules")
+        assert compile_source(text, "x.rules") == reference
+
+
+def test_positions_over_several_lines_and_comments(monkeypatch):
+    text = ('# heading\nruleset "x"  # title\n  version "1.0"\ninput a: yes/no\n'
+            'input b: number in mg/L\n  from 0\n  to 10 # range\n'
+            'decision d: one of [p,\n  "q\n   r"]\n'
+            'rule r:\n  IF a\n  AND\n  b >\n  5\n  mg/L # x\n  THEN p\n  BECAUSE "long\n  reason"\n  [1]\n'
+            'IF\n  any\n  bleeding\n  THEN\n  "q r"\n')
+    assert _check(text, monkeypatch)
+
+
+def test_the_reader_gives_up_on_what_it_is_not_sure_of():
+    # a unit spelled like a keyword is Lark's to read (the reader is not certain)
+    with pytest.raises(fastread.Bail):
+        fastread.read('ruleset "x"\ninput a: number\nIF a > 5 in THEN b\n')
+    with pytest.raises(fastread.Bail):  # a syntax error: Lark tells it
+        fastread.read('ruleset "x"\nIF THEN x\n')
+
+
+def test_switched_off_by_the_environment(monkeypatch):
+    monkeypatch.setenv("CLINRULES_FAST_READER", "0")
+    assert not parser.fast_reader()
+    monkeypatch.setenv("CLINRULES_FAST_READER", "1")
+    assert parser.fast_reader() == fastread.enabled()
