@@ -22,6 +22,11 @@ the CPU time the service's processes spent per request (from /proc: what
 the service costs, whatever else the machine was doing) and the client's,
 and the runtime's own cost for the same patients (validate + evaluate with
 explain, in-process).
+
+Peer, in the same run: the same client against an endpoint that only
+reads the body and returns a fixed card (Starlette on uvicorn, one
+process). Its rate is the most this client can send on these cores, with
+a service that costs nothing.
 """
 
 from __future__ import annotations
@@ -194,6 +199,49 @@ async def load(url: str, bodies: list[bytes], key, clients: int) -> tuple[list[f
     return latencies, errors, wall
 
 
+EMPTY_ENDPOINT = """
+import sys, uvicorn
+from starlette.applications import Starlette
+from starlette.responses import Response
+from starlette.routing import Route
+
+async def answer(request):
+    await request.body()
+    return Response(b'{"cards": [{"summary": "-"}]}', media_type="application/json")
+
+app = Starlette(routes=[Route("/cds-services/{service_id}", answer, methods=["POST", "GET"])])
+uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[1]), log_level="error")
+"""
+
+
+def empty_endpoint_peer(bodies: list[bytes], key, clients: int) -> tuple[float, float, float]:
+    """(requests/s, client CPU ms per request, endpoint CPU ms per request)
+    of the load test against an endpoint that does nothing."""
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-c", EMPTY_ENDPOINT, str(port)], stderr=subprocess.PIPE, text=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                httpx.get(f"{url}/cds-services/{SERVICE}", timeout=5).raise_for_status()
+                break
+            except httpx.HTTPError:
+                if time.monotonic() > deadline or proc.poll() is not None:
+                    proc.kill()
+                    raise SystemExit("the empty endpoint did not start: " + (proc.stderr.read() if proc.stderr else ""))
+                time.sleep(0.1)
+        server0, client0 = cpu_seconds(proc.pid), time.process_time()
+        _, errors, wall = asyncio.run(load(url, bodies, key, clients))
+        server_cpu, client_cpu = cpu_seconds(proc.pid) - server0, time.process_time() - client0
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+    if errors:
+        raise SystemExit(f"{len(errors)} requests to the empty endpoint failed; the first: {errors[0]}")
+    return len(bodies) / wall, client_cpu / len(bodies) * 1000, server_cpu / len(bodies) * 1000
+
+
 def runtime_alone(folder: Path, facts: list[dict], repeat: int) -> float:
     from clinrules.runtime import load as load_ruleset
 
@@ -238,6 +286,7 @@ def main() -> None:
             proc.terminate()
             proc.wait(timeout=30)
         runtime = runtime_alone(folder, [f for _, f in kinds], 300 if args.smoke else 3000)
+        peer = empty_endpoint_peer(bodies[200:200 + min(requests, 5000)], key, clients)
     latencies.sort()
     p50 = latencies[len(latencies) // 2] * 1000
     p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] * 1000
@@ -248,6 +297,8 @@ def main() -> None:
     print(f"  CPU per request: service {server_cpu / requests * 1000:.2f} ms (all its processes), "
           f"load-test client {client_cpu / requests * 1000:.2f} ms (same machine)")
     print(f"  runtime alone (validate + evaluate explain=True, in-process): median {runtime * 1e6:.1f} µs per patient")
+    print(f"  peer: the same client against an endpoint that does nothing: {peer[0]:,.0f} requests/s, "
+          f"client CPU {peer[1]:.2f} ms per request, endpoint {peer[2]:.2f} ms (the most this client can send here)")
     body_kb = sum(len(b) for b in bodies) / len(bodies) / 1024
     print(f"  request body {body_kb:.1f} KB average; each carries a fresh ES256 JWT")
     if not args.smoke:

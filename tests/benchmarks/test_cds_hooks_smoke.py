@@ -20,3 +20,4 @@ def test_cds_hooks_benchmark_smoke():
     assert "200 requests from 4 concurrent clients" in done.stdout
     assert "errors 0" in done.stdout
     assert "runtime alone" in done.stdout
+    assert "peer: the same client against an endpoint that does nothing" in done.stdout
