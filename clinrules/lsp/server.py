@@ -21,6 +21,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from lsprotocol import types as t
+from lsprotocol.converters import get_converter
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol
 from pygls.uris import to_fs_path
@@ -235,21 +236,7 @@ class RulesServer(LanguageServer):
 
     def diagnostic(self, uri: str, p: Problem, lines: list[str]) -> t.Diagnostic:
         """The same as an lsprotocol object (for code actions)."""
-        return t.Diagnostic(
-            range=self.range(lines, p.line, p.column, p.end_line, p.end_column),
-            message=p.message + (f"\nhint: {p.hint}" if p.hint else ""),
-            severity=SEVERITY.get(p.severity, t.DiagnosticSeverity.Warning),
-            code=p.code,
-            source="clinrules" if p.origin == "check" else f"clinrules lint ({p.name})",
-            related_information=[
-                t.DiagnosticRelatedInformation(
-                    location=t.Location(uri=uri, range=self.range(lines, r.line, r.column, r.end_line,
-                                                                  r.end_column)),
-                    message=r.message,
-                ) for r in p.related
-            ] or None,
-            data={"witness": p.witness} if p.witness else None,
-        )
+        return get_converter().structure(self.diagnostic_json(uri, p, lines), t.Diagnostic)
 
     def range_json(self, lines: list[str], line: int, column: int, end_line: int, end_column: int) -> dict:
         columns = self.columns
