@@ -133,15 +133,21 @@ def start(folder: Path, key, workers: int) -> tuple[subprocess.Popen, str]:
                              "--config", str(folder / "service.json"), "--workers", str(workers)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
+    wait_until_up(proc, f"{url}/cds-services", "the service")
+    return proc, url
+
+
+def wait_until_up(proc: subprocess.Popen, probe: str, what: str, seconds: float = 60) -> None:
+    """Until a GET of `probe` answers 200; exits naming `what` if it never does."""
+    deadline = time.monotonic() + seconds
     while True:
         try:
-            httpx.get(f"{url}/cds-services", timeout=5).raise_for_status()
-            return proc, url
+            httpx.get(probe, timeout=5).raise_for_status()
+            return
         except httpx.HTTPError:
             if time.monotonic() > deadline or proc.poll() is not None:
                 proc.kill()
-                raise SystemExit("the service did not start: " + (proc.stderr.read() if proc.stderr else ""))
+                raise SystemExit(f"{what} did not start: " + (proc.stderr.read() if proc.stderr else ""))
             time.sleep(0.1)
 
 
@@ -221,16 +227,7 @@ def empty_endpoint_peer(bodies: list[bytes], key, clients: int) -> tuple[float, 
     proc = subprocess.Popen([sys.executable, "-c", EMPTY_ENDPOINT, str(port)], stderr=subprocess.PIPE, text=True)
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                httpx.get(f"{url}/cds-services/{SERVICE}", timeout=5).raise_for_status()
-                break
-            except httpx.HTTPError:
-                if time.monotonic() > deadline or proc.poll() is not None:
-                    proc.kill()
-                    raise SystemExit("the empty endpoint did not start: " + (proc.stderr.read() if proc.stderr else ""))
-                time.sleep(0.1)
+        wait_until_up(proc, f"{url}/cds-services/{SERVICE}", "the empty endpoint")
         server0, client0 = cpu_seconds(proc.pid), time.process_time()
         _, errors, wall = asyncio.run(load(url, bodies, key, clients))
         server_cpu, client_cpu = cpu_seconds(proc.pid) - server0, time.process_time() - client0
