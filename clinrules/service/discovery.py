@@ -117,6 +117,7 @@ def load_services(folder: str, config: ServiceConfig) -> dict[str, CdsService]:
         raise RulesError.single("bad-service-folder", f"`{folder}` is not a folder of compiled rulesets",
                                 hint="run `clinrules build` and serve its dist/ folder")
     services: dict[str, CdsService] = {}
+    found: set[str] = set()  # service ids of the folder, loaded or not
     problems: list[Diagnostic] = []
     for entry in sorted(os.listdir(folder)):
         if not entry.endswith(".json"):
@@ -131,12 +132,13 @@ def load_services(folder: str, config: ServiceConfig) -> dict[str, CdsService]:
             problems.append(Diagnostic("bad-service-folder", f"`{entry}`: a service id is letters, digits, `.`, `_` "
                                        "and `-`; rename the file", file=path))
             continue
+        found.add(service_id)
         try:
             ruleset = load(doc, source=path)
             services[service_id] = make_service(service_id, ruleset, config.bindings.get(service_id, {}), path)
         except RulesError as exc:
             problems.extend(exc.diagnostics)
-    for service_id in sorted(set(config.bindings) - set(services)):
+    for service_id in sorted(set(config.bindings) - found):
         problems.append(Diagnostic("bad-service-config", f"`bindings` names the service `{service_id}`, "
                                    "which is not a compiled ruleset in the folder"))
     if problems:

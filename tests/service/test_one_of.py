@@ -108,6 +108,9 @@ def test_option_bindings_are_checked_before_serving(tmp_path):
             load_services(str(tmp_path), config_from({"bindings": {"smoking": binding}}, "c.json"))
         return "\n".join(d.message for d in caught.value.diagnostics)
 
+    # the service is in the folder: only its binding is wrong, not its name
+    assert "not a compiled ruleset in the folder" not in problems(
+        {"smoking status": {"options": {"vaping": [{"system": "SNOMED", "code": "1"}]}}})
     assert "`vaping` is not an option of `smoking status`" in problems(
         {"smoking status": {"options": {"vaping": [{"system": "SNOMED", "code": "1"}]}}})
     assert "is given to `current smoker` and to `never smoked`" in problems(
