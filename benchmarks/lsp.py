@@ -8,9 +8,10 @@ and makes edits of the kinds an editor makes: change a threshold inside a
 line, press Enter (every statement below moves down a line), misspell a name
 (an error), fix it again. For each edit it measures the time from sending
 `didChange` to receiving the diagnostics of that version: first the
-checker's (errors shown, or cleared when fixed; target: within 300 ms at
-1,500 rules), then the linter's (conflicts, gaps, dead rules; published when
-it is done). The server notes each (`$/clinrules/checked`,
+checker's (errors shown, or cleared when fixed), then the linter's
+(conflicts, gaps, dead rules; published when it is done). The target
+(issue 12) is both within 300 ms of every edit at 1,500 rules; the worst of
+each is printed against it. The server notes each (`$/clinrules/checked`,
 `$/clinrules/linted`) right after publishing, which is what is timed. The
 client reads published diagnostics as plain JSON: an editor does, and
 pygls' converter would spend longer turning 1,500 diagnostics into objects
@@ -192,8 +193,9 @@ def _median(values) -> str:
     return f"{statistics.median(values):.0f}" if values else "-"
 
 
-def report(measured: dict) -> float:
-    """Print one session's table; return its worst checker time."""
+def report(measured: dict) -> tuple[float, float]:
+    """Print one session's table; return its worst times to the checker's
+    diagnostics (any edit) and to the linter's (edits that leave no error)."""
     print(f"open: checker {measured['opened'][0]:.0f} ms, linter {measured['opened'][1]:.0f} ms (whole parse)")
     print(f"{'edit':<10} {'checker median':>15} {'checker max':>12} {'linter median':>14}  errors"
           f"  {'CPU to check':>12} {'CPU to lint':>11}")
@@ -210,7 +212,7 @@ def report(measured: dict) -> float:
     print(f"after an edit: errors shown in {statistics.median(r[0] for r in edits['misspell']):.0f} ms, "
           f"lint findings in {statistics.median(r[1] for r in clean):.0f} ms, "
           f"an error cleared in {statistics.median(r[0] for r in edits['fix']):.0f} ms (medians)")
-    return worst
+    return worst, max(r[1] for r in clean)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -232,15 +234,16 @@ def main(argv: list[str] | None = None) -> int:
             baseline = asyncio.run(asyncio.wait_for(session(text, path, rounds, tree), 30 * WAIT))
         whole, cli = peers(text, path)
     print(f"rules {rules}, {len(text) // 1024} KB, {rounds} rounds of edits")
-    worst = report(measured)
+    worst, worst_lint = report(measured)
     print(f"peer: one whole compile_source in process: {whole:.0f} ms; `clinrules check` as a process: {cli:.0f} ms")
     if baseline is not None:
         print(f"baseline ({args.baseline}), same edits, same run:")
         report(baseline)
     if not args.smoke:
-        verdict = "met" if worst <= TARGET_MS else "NOT met"
-        print(f"target: checker diagnostics within {TARGET_MS} ms of every edit at {rules} rules: {verdict} "
-              f"(worst {worst:.0f} ms)")
+        for what, ms in (("checker diagnostics", worst), ("lint findings", worst_lint)):
+            verdict = "met" if ms <= TARGET_MS else "NOT met"
+            print(f"target: {what} within {TARGET_MS} ms of every edit at {rules} rules: {verdict} "
+                  f"(worst {ms:.0f} ms)")
     return 0
 
 

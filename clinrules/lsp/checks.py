@@ -80,6 +80,7 @@ class Checked:
     errors: list[Problem]
     findings: list[Problem] | None = None
     lines: list[str] = field(default_factory=list)
+    content: object | None = None  # what the text says, when the parser told (`StatementCache.content`)
 
     @property
     def problems(self) -> list[Problem]:
@@ -130,7 +131,7 @@ def lint_checked(checked: Checked, config=None, memo=None) -> list[Problem]:
         if config is None:
             config = find_config(Path(checked.path))
         if memo is not None:
-            found = memo.lint(checked.doc, config, checked.path)
+            found = memo.lint(checked.doc, config, checked.path, checked.content)
         else:
             found = lint(checked.doc, config=config, file=checked.path)
     except RulesError as exc:  # a bad pyproject lint table

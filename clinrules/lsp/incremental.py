@@ -15,6 +15,11 @@ after random edits.
 
 Short files, a changed header, and text the chunking cannot vouch for
 (carriage returns, a byte order mark) are parsed whole.
+
+Each parse also tells what the text says (`content`): the words of its
+statements, white space and comments aside, in any order. The linter's memo
+compares it with the last linted version's to tell at once an edit that
+changed a rule from one that may only have moved things (`relint`).
 """
 
 from __future__ import annotations
@@ -39,13 +44,18 @@ class StatementCache:
     def __init__(self) -> None:
         self.header: str | None = None
         self.header_tree = None
-        # chunk text -> [line it is at now, its statements, their Location objects]
+        # chunk text -> [line it is at now, its statements, their Location objects, its words]
         self.chunks: dict[str, list] = {}
         self.reparsed = 0  # chunks parsed by the last call (for tests and the benchmark)
+        # What the last parsed text says: equal for two texts that differ only
+        # in white space, comments and the order of statements; None when
+        # the text was parsed whole and not cut into statements.
+        self.content: tuple | None = None
 
     def parse(self, text: str, path: str) -> ast.RulesFile:
         from clinrules.dsl.parser import parse_with_comments
 
+        self.content = None
         lines = text.split("\n")
         if len(lines) < WHOLE_BELOW or "\r" in text or text.startswith("\ufeff"):
             return self._whole(text, path, lines, seed=False)
@@ -66,12 +76,13 @@ class StatementCache:
                 padded = header + "\n" * (start - starts[0] + 1) + chunk
                 found = parse_with_comments(padded, path)[0].statements
                 self.reparsed += 1
-                entry = [start, found, _locations(found)]
+                entry = [start, found, _locations(found), _words(chunk)]
             elif entry[0] != start:
                 _move(entry, start)
             fresh[chunk] = entry
             statements.extend(entry[1])
         self.chunks = fresh
+        self._said()
         return ast.RulesFile(path=path, text=text, header=self.header_tree, statements=tuple(statements))
 
     def _whole(self, text: str, path: str, lines: list[str], seed: bool) -> ast.RulesFile:
@@ -98,9 +109,22 @@ class StatementCache:
             if not by_chunk[i]:
                 return  # a chunk with no statement: parse chunk by chunk from scratch next time
             found = tuple(by_chunk[i])
-            self.chunks["\n".join(lines[start:end])] = [start, found, _locations(found)]
+            chunk = "\n".join(lines[start:end])
+            self.chunks[chunk] = [start, found, _locations(found), _words(chunk)]
         self.header = "\n".join(lines[: starts[0]])
         self.header_tree = tree.header
+        self._said()
+
+    def _said(self) -> None:
+        self.content = (_words(self.header), *sorted(entry[3] for entry in self.chunks.values()))
+
+
+def _words(text: str) -> str:
+    """The text without its comments and white space (strings stay, but
+    for their white space): equal for texts an edit only re-spaced or
+    re-commented. Nothing is decided on it alone; see `content`."""
+    kept = _STRING_OR_COMMENT.sub(lambda m: "" if m.group().startswith("#") else m.group(), text)
+    return "".join(kept.split())
 
 
 def _chunk_starts(lines: list[str], text: str) -> list[int]:

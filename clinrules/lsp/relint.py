@@ -7,12 +7,20 @@ findings are the last ones, moved: each finding's place is the `"at"` of
 an object of the document, and that object's new `"at"` is where it is now.
 
 The document is compared with the last one, value by value but for every
-`"at"` (the last positions were taken when it was linted, so a document
-whose positions are later moved in place cannot mislead it): any other
-difference, an `"at"` not of the usual `{"line", "column"}` shape, two
-objects that were at one place and are now at two, or a finding at a place
-no object is at, and the linter runs as usual. Moved findings are sorted again as the linter sorts
-them (a `define` moved below a rule changes their order).
+`"at"`: any other difference, an `"at"` not of the usual `{"line", "column"}`
+shape, two objects that were at one place and are now at two, or a finding
+at a place no object is at, and the linter runs as usual. The old places are
+read from the last document during that comparison: compiled documents are
+values, built afresh by every compile and never changed afterwards (the
+incremental parser moves syntax-tree locations in place, never a compiled
+document's). Moved findings are sorted again as the linter sorts them (a
+`define` moved below a rule changes their order).
+
+Walking two large documents costs a few tens of milliseconds, which an edit
+that changed a threshold would spend only to learn it must lint. When the
+caller knows what the text says (its words, white space and comments aside:
+`incremental.StatementCache.content`), a change there goes straight to the
+linter, and the walk is left for edits that may have moved things only.
 """
 
 from __future__ import annotations
@@ -29,27 +37,11 @@ def _place(value) -> tuple[int, int] | None:
     return None
 
 
-def positions(doc: dict) -> list[tuple[int, int]]:
-    """Every plain `"at"` of the document, in a fixed walk order."""
-    out: list[tuple[int, int]] = []
-    stack = [doc]
-    while stack:
-        node = stack.pop()
-        if node.__class__ is dict:
-            for key, value in node.items():
-                if key == "at" and _place(value) is not None:
-                    out.append(_place(value))
-                elif value.__class__ is dict or value.__class__ is list:
-                    stack.append(value)
-        elif node.__class__ is list:
-            stack.extend(v for v in node if v.__class__ is dict or v.__class__ is list)
-    return out
-
-
-def moved(old: dict, new: dict) -> list[tuple[int, int]] | None:
-    """`positions(new)` when `new` is `old` but for its positions (and the
-    digest of its text), else None. Walks both as `positions` walks one."""
-    out: list[tuple[int, int]] = []
+def moved(old: dict, new: dict) -> list[tuple[tuple[int, int], tuple[int, int]]] | None:
+    """Each plain `"at"` of `old` paired with the same object's in `new`,
+    when `new` is `old` but for its positions (and the digest of its text),
+    else None."""
+    out: list[tuple[tuple[int, int], tuple[int, int]]] = []
     stack = [(old, new, True)]
     while stack:
         a, b, top = stack.pop()
@@ -61,10 +53,10 @@ def moved(old: dict, new: dict) -> list[tuple[int, int]] | None:
             for key, value in a.items():
                 other = b[key]
                 if key == "at" and value.__class__ is dict and len(value) == 2:
-                    place = _place(other)
-                    if place is None or _place(value) is None:
+                    was, now = _place(value), _place(other)
+                    if was is None or now is None:
                         return None
-                    out.append(place)
+                    out.append((was, now))
                 elif top and key == "source_sha256":
                     continue
                 elif value.__class__ is dict or value.__class__ is list:
@@ -89,33 +81,38 @@ class LintMemo:
     def __init__(self) -> None:
         self.key: tuple | None = None  # (path, configuration) it was linted with
         self.doc: dict | None = None
-        self.positions: list[tuple[int, int]] = []  # taken when it was linted
+        self.content: object | None = None  # what its text said, when the caller knew
         self.findings: list = []
         self.reused = False  # whether the last call moved the last findings (for tests)
 
-    def lint(self, doc: dict, config, file: str) -> list:
+    def lint(self, doc: dict, config, file: str, content: object | None = None) -> list:
         """`clinrules.lint.lint(doc, config=config, file=file)`, moved from
-        the last result when only positions changed."""
+        the last result when only positions changed. `content`, when given,
+        is what the text says (any value that is equal for texts that differ
+        only in white space and comments): when it differs from the last
+        lint's, the document is not compared, it is linted."""
         from clinrules.lint import lint
         from clinrules.lint.findings import Finding
 
         key = (file, tuple(sorted((config.severity or {}).items())), tuple(sorted(config.disable or ())))
         self.reused = False
-        if key == self.key and self.doc is not None:
-            now = moved(self.doc, doc)
-            if now is not None and len(now) == len(self.positions):
-                found = _move(self.findings, self.positions, now)
+        said_else = content is not None and self.content is not None and content != self.content
+        if key == self.key and self.doc is not None and not said_else:
+            places = moved(self.doc, doc)
+            if places is not None:
+                found = _move(self.findings, places)
                 if found is not None:
                     found.sort(key=Finding.sort_key)
-                    self.doc, self.positions, self.findings, self.reused = doc, now, found, True
+                    self.doc, self.content, self.findings, self.reused = doc, content, found, True
                     return list(found)
         found = lint(doc, config=config, file=file)
-        self.key, self.doc, self.positions, self.findings = key, doc, positions(doc), list(found)
+        self.key, self.doc, self.content, self.findings = key, doc, content, list(found)
         return found
 
-def _move(findings: list, old: list[tuple[int, int]], new: list[tuple[int, int]]) -> list | None:
+
+def _move(findings: list, places: list[tuple[tuple[int, int], tuple[int, int]]]) -> list | None:
     where: dict[tuple[int, int], tuple[int, int]] = {}
-    for a, b in zip(old, new):
+    for a, b in places:
         if where.setdefault(a, b) != b:
             return None  # two objects at one place have parted
     out = []

@@ -29,6 +29,7 @@ from pygls.uris import to_fs_path
 from clinrules.errors import RulesError
 from clinrules.lsp import actions, completion, hover
 from clinrules.lsp.checks import Checked, Problem, check_text, lint_checked
+from clinrules.lsp.heap import Heap
 from clinrules.lsp.incremental import StatementCache
 from clinrules.lsp.positions import Columns, line_of
 from clinrules.lsp.relint import LintMemo
@@ -117,6 +118,7 @@ class RulesServer(LanguageServer):
         self.documents: dict[str, Document] = {}
         self.lock = threading.Lock()
         self.linter = ThreadPoolExecutor(max_workers=1, thread_name_prefix="clinrules-lint")
+        self.heap = Heap()  # keeps the cycle collector off what open documents keep
 
     @property
     def columns(self) -> Columns:
@@ -145,6 +147,7 @@ class RulesServer(LanguageServer):
         started, cpu = time.perf_counter(), time.thread_time()
         with self.lock:
             checked = check_text(text_doc.source, doc.path, parse=doc.parser.parse, validate=False)
+            checked.content = doc.parser.content
             doc.version = text_doc.version or 0
             doc.checked = checked
             if checked.tree is not None:
@@ -161,6 +164,7 @@ class RulesServer(LanguageServer):
         elif doc.showing_errors:
             published = self.publish(doc, doc.shown_findings)
             doc.showing_errors = False
+        self.heap.settle()
         self.protocol.notify(CHECKED, {"uri": doc.uri, "version": doc.version, "errors": len(checked.errors),
                                        "milliseconds": round((time.perf_counter() - started) * 1000),
                                        "cpu_milliseconds": round((time.thread_time() - cpu) * 1000),
@@ -197,6 +201,7 @@ class RulesServer(LanguageServer):
         started, cpu = time.perf_counter(), time.thread_time()
         doc.findings, doc.shown_findings, seconds, lint_cpu = future.result()
         published = self.publish(doc, doc.shown_findings)
+        self.heap.settle()
         self.protocol.notify(LINTED, {
             "uri": doc.uri, "version": version, "findings": len(doc.findings),
             "milliseconds": round((seconds + time.perf_counter() - started) * 1000),

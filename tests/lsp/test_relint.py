@@ -9,7 +9,8 @@ from pathlib import Path
 from clinrules.lint import lint
 from clinrules.lint.config import Config
 from clinrules.lsp.checks import check_text
-from clinrules.lsp.relint import LintMemo, moved, positions
+from clinrules.lsp.incremental import StatementCache
+from clinrules.lsp.relint import LintMemo, moved
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -61,10 +62,72 @@ def test_moved_findings_are_the_linters():
 
 def test_positions_of_another_shape_are_compared_as_values():
     doc = check_text(generate(3), "x.rules").doc
-    found = positions(doc)
-    assert found and all(isinstance(line, int) for line, _ in found)
-    assert moved(doc, doc) == found
+    found = moved(doc, doc)
+    assert found and all(was == now and isinstance(was[0], int) for was, now in found)
     odd = dict(doc, rules=[dict(doc["rules"][0], at={"line": 3})] + doc["rules"][1:])
     assert moved(doc, odd) is None
     assert moved(doc, dict(doc, source_sha256="0" * 64)) == found  # the digest of the text is not content
     assert moved(doc, dict(doc, title="other")) is None
+
+
+def _parsed(cache: StatementCache, text: str):
+    checked = check_text(text, "x.rules", parse=cache.parse)
+    checked.content = cache.content
+    return checked
+
+
+def test_what_the_text_says_ignores_spacing_comments_and_order():
+    text = generate(300)
+    lines = text.split("\n")
+    rule = next(i for i, line in enumerate(lines) if line.startswith("rule "))
+    define = next(i for i, line in enumerate(lines) if line.startswith("define "))
+    cache = StatementCache()
+    _parsed(cache, text)
+    said = cache.content
+    assert said is not None
+    same = [
+        "\n".join(lines[:rule + 1] + ["", "   "] + lines[rule + 1:]),  # blank lines inside a rule
+        "\n".join(lines[:rule] + ["# a note about the rule below"] + lines[rule:]),
+        "\n".join(lines[:define] + lines[define + 1:] + [lines[define]]),  # a statement moved
+        text.replace(" AND ", "   AND\n    ", 1),
+    ]
+    for new in same:
+        _parsed(cache, new)
+        assert cache.content == said, new
+    changed = [text.replace("duration > 4 weeks", "duration > 4 days", 1), text.replace("rule ", "rule x", 1), text.replace(" > ", " >= ", 1)]
+    for new in changed:
+        _parsed(cache, new)
+        assert cache.content != said
+    assert check_text("ruleset \"x\"\ninput", "x.rules", parse=cache.parse).errors  # a syntax error
+    assert cache.content is None  # says nothing of a text that did not parse
+
+
+def test_a_change_in_what_the_text_says_is_linted_not_compared():
+    text = generate(300)
+    memo, cache = LintMemo(), StatementCache()
+    first = _parsed(cache, text)
+    assert [f.as_dict() for f in memo.lint(first.doc, Config(), "x.rules", first.content)] == \
+        [f.as_dict() for f in lint(first.doc, config=Config(), file="x.rules")]
+    spaced = _parsed(cache, text.replace("\nrule ", "\n\nrule ", 5))
+    assert _findings(memo, spaced) == _findings_full(spaced) and memo.reused
+    threshold = _parsed(cache, text.replace("duration > 4 weeks", "duration > 5 weeks", 1))
+    assert _findings(memo, threshold) == _findings_full(threshold) and not memo.reused
+    # told nothing (a whole parse): the documents are compared, as without content
+    again = check_text(text.replace("\nrule ", "\n\nrule ", 5), "x.rules")
+    assert again.content is None
+    assert _findings(memo, again) == _findings_full(again) and not memo.reused  # the threshold is back
+    same = check_text(text.replace("\nrule ", "\n\n\nrule ", 5), "x.rules")
+    assert _findings(memo, same) == _findings_full(same) and memo.reused
+    # content that differs while the document does not: linted, the same findings
+    renamed = check_text(text, "x.rules")
+    renamed.content = ("something else",)
+    memo.content = ("before",)
+    assert _findings(memo, renamed) == _findings_full(renamed) and not memo.reused
+
+
+def _findings(memo: LintMemo, checked) -> list[dict]:
+    return [f.as_dict() for f in memo.lint(checked.doc, Config(), "x.rules", checked.content)]
+
+
+def _findings_full(checked) -> list[dict]:
+    return [f.as_dict() for f in lint(checked.doc, config=Config(), file="x.rules")]
