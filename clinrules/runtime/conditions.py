@@ -75,6 +75,7 @@ class Regions:
         self.bounds = tuple(bounds)
         self.unknown = 2 * len(self.points) + 1
         self._position = {t: 2 * i + 1 for i, t in enumerate(self.points)}
+        self._tables: dict[tuple, tuple] = {}
 
     def representative(self, state: int) -> Fraction:
         m = len(self.points)
@@ -98,25 +99,39 @@ class Regions:
 
         Built from the thresholds' positions alone, with no arithmetic, so
         loading an 8,000-rule ruleset does not cost millions of Fraction
-        comparisons."""
-        first, last = self._state_of(low), self._state_of(high)
-        if first > last:
-            return (NO,) * self.unknown + (UNKNOWN,)
-        return (NO,) * first + (YES,) * (last - first + 1) + (NO,) * (self.unknown - last - 1) + (UNKNOWN,)
+        comparisons; one tuple per distinct test, shared by every leaf that
+        makes it (a large table repeats its thresholds)."""
+        key = ("between", low, high)
+        table = self._tables.get(key)
+        if table is None:
+            first, last = self._state_of(low), self._state_of(high)
+            if first > last:
+                table = (NO,) * self.unknown + (UNKNOWN,)
+            else:
+                table = (NO,) * first + (YES,) * (last - first + 1) + (NO,) * (self.unknown - last - 1) + (UNKNOWN,)
+            table = self._tables[key] = table
+        return table
 
     def compare_table(self, cmp: str, value: Fraction) -> tuple:
         """Truth per state of `value_of_patient CMP value`, a threshold of this input."""
-        at, states = self._state_of(value), self.unknown
-        below, on, above = at, 1, states - at - 1
-        yes_no = {
-            ">": ((NO, below + on), (YES, above)),
-            ">=": ((NO, below), (YES, on + above)),
-            "<": ((YES, below), (NO, on + above)),
-            "<=": ((YES, below + on), (NO, above)),
-            "=": ((NO, below), (YES, on), (NO, above)),
-            "!=": ((YES, below), (NO, on), (YES, above)),
-        }[cmp]
-        return tuple(v for v, n in yes_no for _ in range(n)) + (UNKNOWN,)
+        key = (cmp, value)
+        table = self._tables.get(key)
+        if table is None:
+            at, states = self._state_of(value), self.unknown
+            below, on, above = at, 1, states - at - 1
+            runs = {
+                ">": ((NO, below + on), (YES, above)),
+                ">=": ((NO, below), (YES, on + above)),
+                "<": ((YES, below), (NO, on + above)),
+                "<=": ((YES, below + on), (NO, above)),
+                "=": ((NO, below), (YES, on), (NO, above)),
+                "!=": ((YES, below), (NO, on), (YES, above)),
+            }[cmp]
+            table = ()
+            for v, n in runs:
+                table += (v,) * n
+            table = self._tables[key] = table + (UNKNOWN,)
+        return table
 
     def _state_of(self, threshold: Fraction) -> int:
         return self._position[threshold]

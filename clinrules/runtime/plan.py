@@ -20,6 +20,7 @@ Loading a ruleset generates and compiles:
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from fractions import Fraction
 from functools import lru_cache
@@ -68,6 +69,13 @@ def _at_least(k: int, values: tuple) -> int:
     if possible < k:
         return NO
     return UNKNOWN
+
+
+@lru_cache(maxsize=65536)
+def _exact(written: str) -> Fraction:
+    """A threshold as written in the document, exactly (a large table writes
+    the same ones again and again; Fractions are immutable, so shared)."""
+    return Fraction(written)
 
 
 @lru_cache(maxsize=4096)
@@ -203,7 +211,7 @@ class Plan:
             if op in ("compare", "between"):
                 values = [raw["value"]] if op == "compare" else [raw["low"], raw["high"]]
                 try:
-                    exact = [Fraction(str(v)) for v in values]
+                    exact = [_exact(str(v)) for v in values]
                 except (ValueError, ZeroDivisionError):
                     raise bad_doc(f"condition `{raw.get('text')}` has a value that is not an exact number", self.source) from None
                 if "input" in raw:
@@ -247,11 +255,11 @@ class Plan:
                 node.k = int(raw["k"])
         elif op in ("compare", "between"):
             if op == "compare":
-                value = Fraction(str(raw["value"]))
+                value = _exact(str(raw["value"]))
                 if raw["cmp"] not in CMP:
                     raise bad_doc(f"condition `{raw.get('text')}` has an unknown comparison `{raw['cmp']}`", self.source)
             else:
-                low, high = Fraction(str(raw["low"])), Fraction(str(raw["high"]))
+                low, high = _exact(str(raw["low"])), _exact(str(raw["high"]))
             if "input" in raw:
                 spec = self._input(raw["input"], ("number", "quantity"), raw)
                 node.slot = node.input = spec.index
@@ -344,23 +352,35 @@ class Plan:
 
     # --- indexing -------------------------------------------------------------
 
-    @staticmethod
-    def _conjuncts(node: Node) -> list:
+    def _conjuncts(self, node: Node) -> list:
         """Top-level conjuncts as (slot, table) leaves, or None for the rest."""
         if node.op == "and" or (node.op == "or" and len(node.children) == 1):
             out = []
             for c in node.children:
-                out += Plan._conjuncts(c)
+                out += self._conjuncts(c)
             return out
         if node.table is not None:
             return [(node.slot, node.table)]
         if node.op == "not" and node.children[0].table is not None:
             leaf = node.children[0]
-            return [(leaf.slot, tuple(NOT3[v] for v in leaf.table))]
+            negated = self._negated.get(id(leaf.table))
+            if negated is None or negated[0] is not leaf.table:
+                negated = self._negated[id(leaf.table)] = (leaf.table, tuple(NOT3[v] for v in leaf.table))
+            return [(leaf.slot, negated[1])]
         return [None]
 
     def _index_rules(self) -> None:
-        masks: dict[int, tuple[list[int], list[int]]] = {}
+        """Per slot and state, the rules a conjunct rules out (`no`) and
+        those it does not settle as yes (`ny`), as bit sets.
+
+        A conjunct's table is a few runs of one truth value over a slot's
+        states (a threshold splits the number line in two or three), and a
+        large table has thousands of states: marking the states of each run
+        one by one cost seconds at load. Instead each rule's runs on a slot
+        are merged, and the masks are one pass of XOR toggles per slot."""
+        self._negated: dict[int, tuple] = {}
+        spans: dict[int, tuple[int, dict[int, list], dict[int, list]]] = {}
+        runs_of: dict[int, tuple] = {}
         self.all_rules = 0
         self.full = 0
         for rule, root in zip(self.rules, self.rule_roots):
@@ -375,14 +395,19 @@ class Plan:
                 if c is None:
                     continue
                 slot, table = c
-                no, ny = masks.setdefault(slot, ([0] * len(table), [0] * len(table)))
-                for state, value in enumerate(table):
+                runs = runs_of.get(id(table))
+                if runs is None or runs[0] is not table:
+                    runs = runs_of[id(table)] = (table, _runs(table))
+                size, no, ny = spans.setdefault(slot, (len(table), {}, {}))
+                for value, start, end in runs[1]:
                     if value == NO:
-                        no[state] |= bit
+                        no.setdefault(bit, []).append((start, end))
                     if value != YES:
-                        ny[state] |= bit
+                        ny.setdefault(bit, []).append((start, end))
         self.partial = self.all_rules & ~self.full
-        self.masks = {slot: (tuple(no), tuple(ny)) for slot, (no, ny) in sorted(masks.items())}
+        self.masks = {slot: (_state_masks(size, no), _state_masks(size, ny))
+                      for slot, (size, no, ny) in sorted(spans.items())}
+        del self._negated
 
     # --- code generation ------------------------------------------------------
 
@@ -590,3 +615,36 @@ class Plan:
         out: set = set()
         self.needs(self.scope, S, R, out)
         return out
+
+
+_RUN = re.compile(rb"(.)\1*", re.DOTALL)
+
+
+def _runs(table: tuple) -> list[tuple[int, int, int]]:
+    """(truth value, first state, state after the last) of each run of equal values."""
+    return [(m.group()[0], m.start(), m.end()) for m in _RUN.finditer(bytes(table))]
+
+
+def _state_masks(size: int, spans: dict[int, list]) -> tuple:
+    """The bit set of rules per state, from each rule's bit and state spans
+    (end exclusive; a rule's spans may overlap: they are merged first, so
+    that each of its toggles turns it on or off exactly once)."""
+    toggles = [0] * (size + 1)
+    for bit, found in spans.items():
+        found.sort()
+        start, end = found[0]
+        for s, e in found[1:]:
+            if s > end:
+                toggles[start] ^= bit
+                toggles[end] ^= bit
+                start, end = s, e
+            elif e > end:
+                end = e
+        toggles[start] ^= bit
+        toggles[end] ^= bit
+    out = []
+    mask = 0
+    for toggle in toggles[:size]:
+        mask ^= toggle
+        out.append(mask)
+    return tuple(out)
