@@ -70,7 +70,7 @@ LABELS = [
     ("compile_fast_mbps", "compile 10,000 rules, lark-cython", "MB/s"),
     ("compile_pure_mbps", "compile 10,000 rules, pure Lark", "MB/s"),
     ("compile_lark_mbps", "compile 10,000 rules, fast reader off (lark-cython)", "MB/s"),
-    ("load", "load the compiled table (`runtime.load`)", "s"),
+    ("load", "load the compiled table, `runtime.load`", "s"),
     ("validate_strings", "validate unit strings, median", "us"),
     ("eval_strings", "evaluate from unit strings, median", "us"),
     ("eval_strings_p99", "evaluate from unit strings, p99", "us"),
