@@ -9,15 +9,60 @@ ever parsed and compiled, never run as code.
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 from clinrules.errors import RulesError
-from clinrules.lsp.checks import check_text, lint_checked
+from clinrules.lsp.checks import Checked, check_text, lint_checked
+
+
+class _LastText:
+    """The last text checked and the ruleset loaded from it.
+
+    The page posts the same text again for every field of the patient form
+    (and for the schema after each check): for a large ruleset, compiling
+    and loading it each time is most of a second per keystroke. Checking is
+    a function of the text and its path alone, and a loaded ruleset of its
+    document, so the last of each is kept and reused while they match. The
+    kept `Checked` is never handed out to be changed: lint findings go on a
+    copy."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.key: tuple[str, str] | None = None
+        self.checked: Checked | None = None
+        self.ruleset = None
+
+    def checked_of(self, text: str, path: str) -> Checked:
+        with self.lock:
+            if self.key == (text, path) and self.checked is not None:
+                return self.checked
+        checked = check_text(text, path)
+        with self.lock:
+            self.key, self.checked, self.ruleset = (text, path), checked, None
+        return checked
+
+    def ruleset_of(self, checked: Checked, path: str):
+        from clinrules.runtime import load
+
+        with self.lock:
+            if self.checked is checked and self.ruleset is not None:
+                return self.ruleset
+        ruleset = load(checked.doc, source=path)
+        with self.lock:
+            if self.checked is checked:
+                self.ruleset = ruleset
+        return ruleset
+
+
+_last = _LastText()
 
 
 def problems(text: str, path: str) -> dict:
     """The errors (or, when it compiles, the lint findings) of `text`."""
-    checked = check_text(text, path)
+    kept = _last.checked_of(text, path)
+    checked = Checked(path=kept.path, text=kept.text, tree=kept.tree, doc=kept.doc, errors=kept.errors,
+                      lines=kept.lines)
     lint_checked(checked)
     return {
         "compiled": checked.doc is not None,
@@ -29,7 +74,7 @@ def schema(text: str, path: str) -> dict:
     """The facts JSON Schema of the ruleset being edited (`clinrules schema`)."""
     from clinrules.runtime import facts_schema
 
-    checked = check_text(text, path)
+    checked = _last.checked_of(text, path)
     if checked.doc is None:
         return {"schema": None, "problems": [p.as_dict() for p in checked.errors]}
     return {"schema": facts_schema(checked.doc), "title": checked.doc.get("title"), "problems": []}
@@ -38,14 +83,12 @@ def schema(text: str, path: str) -> dict:
 def evaluate(text: str, path: str, facts: dict) -> dict:
     """One patient's result: each decision, the fired rules with their
     reasons and citations, what is still needed, and why (the trace)."""
-    from clinrules.runtime import load
-
-    checked = check_text(text, path)
+    checked = _last.checked_of(text, path)
     if checked.doc is None:
         return {"result": None, "problems": [p.as_dict() for p in checked.errors]}
     if not isinstance(facts, dict):
         return {"result": None, "problems": [{"code": "bad-facts", "message": "the facts must be an object"}]}
-    ruleset = load(checked.doc, source=path)
+    ruleset = _last.ruleset_of(checked, path)
     try:
         result = ruleset.evaluate(facts, explain=True)
     except RulesError as exc:
