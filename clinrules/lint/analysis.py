@@ -6,10 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
-from clinrules.space.boxes import Box, Sweep, and_dnf, restrict
+from clinrules.space.boxes import Box, Sweep, and_dnf, covered_by_few, restrict
 from clinrules.space.conditions import Conditions
 from clinrules.space.regions import build_dims
 from clinrules.lint.witness import Words, patient, patient_or_missing
+
+FEW = 8  # boxes: up to here a coverage question is settled by subtraction (`covered_by_few`)
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,7 @@ class Analysis:
         self.cache: dict = {}  # results one family computes and another reuses
         self._bounds: dict[int, tuple[list, Box]] = {}
         self._fires: dict[int, tuple[dict, list[Box]]] = {}
+        self._by_list: dict[tuple, tuple[list, list[Box]]] = {}  # see `_per_list`
 
     @cached_property
     def scope_yes(self) -> list[Box]:
@@ -63,13 +66,23 @@ class Analysis:
         callers only read it)."""
         got = self._fires.get(id(rule))
         if got is None or got[0] is not rule:
-            got = self._fires[id(rule)] = (rule, and_dnf(self.scope_yes, self.conds.yes(rule.get("condition"))))
+            yes = self.conds.yes(rule.get("condition"))
+            got = self._fires[id(rule)] = (rule, self._per_list("fires", yes, lambda: and_dnf(self.scope_yes, yes)))
         return got[1]
 
     def fires_known(self, rule: dict) -> list[Box]:
         """Patients with every input known for whom the rule fires (an
         input left out of a box may take any known value)."""
-        return restrict(self.fires(rule), self.known, self.dims)
+        fire = self.fires(rule)
+        return self._per_list("known", fire, lambda: restrict(fire, self.known, self.dims))
+
+    def _per_list(self, what: str, boxes: list[Box], make) -> list[Box]:
+        """`make()`, kept per list of boxes: rules with the same condition
+        share its list (`Conditions`), and so what follows from it."""
+        got = self._by_list.get((what, id(boxes)))
+        if got is None or got[0] is not boxes:
+            got = self._by_list[(what, id(boxes))] = (boxes, make())
+        return got[1]
 
     def bound(self, boxes: list[Box]) -> Box | None:
         """The smallest box holding every box of `boxes` (an input it leaves
@@ -122,6 +135,8 @@ class Analysis:
                     break
             else:
                 return True
+        if len(cover) <= FEW:
+            return covered_by_few(region, cover, dims)
         return Sweep(cover, region, dims).first_uncovered() is None
 
     def _bound(self, cover: list[Box]) -> Box:

@@ -46,6 +46,17 @@ def redundant(an: Analysis, skip: set[str] | None = None) -> list[Finding]:
         for k, j in enumerate(owner):
             own[j] |= 1 << k
 
+        settled: dict[tuple[int, int], bool] = {}
+
+        def inside(part: list, whole: list) -> bool:
+            """Every patient of `part` lies in `whole` (kept per pair of
+            lists: rules with the same condition share their lists)."""
+            key = (id(part), id(whole))
+            got = settled.get(key)
+            if got is None:
+                got = settled[key] = all(an.covered(x, whole) for x in part)
+            return got
+
         def covers(j: int, i: int) -> bool:
             """Rule j is yes wherever rule i fires, and no rule in between
             under `first match` could take over there."""
@@ -56,9 +67,9 @@ def redundant(an: Analysis, skip: set[str] | None = None) -> list[Finding]:
             for d, m in hull.items():
                 if reach.get(d, full[d]) & ~m:
                     return False
-            if not all(an.covered(x, yes[j]) for x in fire[i]):
+            if not inside(fire[i], yes[j]):
                 return False
-            return all(all(an.covered(x, an.conds.no(m.get("condition"))) for x in fire[i])
+            return all(inside(fire[i], an.conds.no(m.get("condition")))
                        for m in _between(an, group[i], group[j]))
 
         for i, rule in enumerate(group):

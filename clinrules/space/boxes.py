@@ -39,6 +39,23 @@ def intersect(a: Box, b: Box) -> Box | None:
     return out
 
 
+def intersect_all(boxes: Iterable[Box]) -> Box | None:
+    """The intersection of `boxes`, as a chain of `intersect` from `{}`
+    gives it (same masks, same key order), in one dict: the yes set of a
+    table row's conjunction of bounds."""
+    out: Box = {}
+    for box in boxes:
+        if len(out) < len(box):
+            out, box = dict(box), out
+        for d, m in box.items():
+            if d in out:
+                m = out[d] & m
+                if not m:
+                    return None
+            out[d] = m
+    return out
+
+
 def _subsumes(big: Box, small: Box) -> bool:
     for d, m in big.items():
         s = small.get(d)
@@ -281,21 +298,49 @@ class Sweep:
         if not touching:
             return [dict(region)]
         (j,) = touching
-        out = []
-        rest = dict(region)
-        for d, m in self.boxes[j].items():
-            outside = rest[d] & ~m
-            if outside:
-                piece = dict(rest)
-                piece[d] = outside
-                out.append(piece)
-                rest[d] &= m
-        return out
+        return minus(region, self.boxes[j], self.dims)
 
     def _complete(self, box: Box) -> Box:
         out = dict(self.space)
         out.update(box)
         return {d: m for d, m in out.items() if m != self.dims[d].full}
+
+
+def minus(region: Box, box: Box, dims: Sequence[Dim]) -> list[Box]:
+    """`region` minus `box` (which meets it), as disjoint boxes: the part
+    outside the box on its first input, then on the next within the first,
+    and so on."""
+    out = []
+    rest = dict(region)
+    for d, m in box.items():
+        r = rest.get(d, dims[d].full)
+        outside = r & ~m
+        if outside:
+            piece = dict(rest)
+            piece[d] = outside
+            out.append(piece)
+            rest[d] = r & m
+    return out
+
+
+def covered_by_few(region: Box, boxes: Sequence[Box], dims: Sequence[Dim]) -> bool:
+    """Whether the union of a few `boxes` holds every patient of the
+    non-empty `region`: the region minus each box in turn, without the
+    set-up of a `Sweep` (which pays off from a handful of boxes on)."""
+    left = [region]
+    for box in boxes:
+        rest = []
+        for piece in left:
+            for d, m in box.items():
+                if not piece.get(d, dims[d].full) & m:
+                    rest.append(piece)  # the box misses this piece
+                    break
+            else:
+                rest.extend(minus(piece, box, dims))
+        left = rest
+        if not left:
+            return True
+    return False
 
 
 INDEXED_FROM = 64  # boxes: from here a sweep indexes them per input (`_Indexed`)
@@ -451,13 +496,17 @@ class _Indexed:
             # neither list of the plain sweep: every cut here "cuts" them
             cands = set(los[bisect_right(los, rlo):])
             cands.update(his[:bisect_left(his, rhi)])
+            most = n if best is None else best[0][0]  # a cut that cuts more boxes loses
             for p in cands:
                 left = bisect_right(his, p)
                 cut = bisect_left(los, p) - left - whole
+                if cut > most:
+                    continue
                 key = (cut, abs(2 * left + cut - n), d, p)
                 if best is None or key < best[0]:
                     low = r & ((1 << p) - 1)
                     best = (key, d, low, r & ~low)
+                    most = cut
         if best is None:
             raise RuntimeError("coverage sweep made no progress")  # unreachable: see Sweep._step
         return best[1:]
@@ -494,15 +543,15 @@ def segments(boxes: Sequence[Box], d: int, size: int,
             events[first] = events.get(first, 0) ^ bit
             events[last + 1] = events.get(last + 1, 0) ^ bit
     free = ((1 << len(boxes)) - 1) & ~constrained
-    seg_of = [0] * size
+    # a segment starts at 0 and at every event inside the values
+    starts = sorted(v for v in events if 0 < v < size)
+    seg_of: list[int] = []
     seg_bits: list[int] = []
     running = 0
-    for v in range(size):
-        if v in events:
-            running ^= events[v]
-        if not seg_bits or v in events:
-            seg_bits.append(free | running)
-        seg_of[v] = len(seg_bits) - 1
+    for start, end in zip([0] + starts, starts + [size]):
+        running ^= events.get(start, 0)
+        seg_of.extend([len(seg_bits)] * (end - start))
+        seg_bits.append(free | running)
     table = [seg_bits]
     width = 1
     while width * 2 <= len(seg_bits):
