@@ -37,7 +37,8 @@ class Analysis:
         self.cache: dict = {}  # results one family computes and another reuses
         self._bounds: dict[int, tuple[list, Box]] = {}
         self._fires: dict[int, tuple[dict, list[Box]]] = {}
-        self._by_list: dict[tuple, tuple[list, list[Box]]] = {}  # see `_per_list`
+        self._in_scope: dict[int, tuple[list, list[Box]]] = {}  # see `_per_list`
+        self._known_only: dict[int, tuple[list, list[Box]]] = {}
 
     @cached_property
     def scope_yes(self) -> list[Box]:
@@ -67,21 +68,22 @@ class Analysis:
         got = self._fires.get(id(rule))
         if got is None or got[0] is not rule:
             yes = self.conds.yes(rule.get("condition"))
-            got = self._fires[id(rule)] = (rule, self._per_list("fires", yes, lambda: and_dnf(self.scope_yes, yes)))
+            got = self._fires[id(rule)] = (rule, self._per_list(self._in_scope, yes, lambda: and_dnf(self.scope_yes, yes)))
         return got[1]
 
     def fires_known(self, rule: dict) -> list[Box]:
         """Patients with every input known for whom the rule fires (an
         input left out of a box may take any known value)."""
         fire = self.fires(rule)
-        return self._per_list("known", fire, lambda: restrict(fire, self.known, self.dims))
+        return self._per_list(self._known_only, fire, lambda: restrict(fire, self.known, self.dims))
 
-    def _per_list(self, what: str, boxes: list[Box], make) -> list[Box]:
-        """`make()`, kept per list of boxes: rules with the same condition
-        share its list (`Conditions`), and so what follows from it."""
-        got = self._by_list.get((what, id(boxes)))
+    @staticmethod
+    def _per_list(memo: dict, boxes: list[Box], make) -> list[Box]:
+        """`make()`, kept in `memo` per list of boxes: rules with the same
+        condition share its list (`Conditions`), and so what follows from it."""
+        got = memo.get(id(boxes))
         if got is None or got[0] is not boxes:
-            got = self._by_list[(what, id(boxes))] = (boxes, make())
+            got = memo[id(boxes)] = (boxes, make())
         return got[1]
 
     def bound(self, boxes: list[Box]) -> Box | None:

@@ -380,36 +380,9 @@ class _Indexed:
                                   for v in range(dims[d].size)]
             elif _interval(root) and all(_interval(box[d]) for box in boxes if d in box):
                 self.kind[d] = "interval"
-                self.bounds[d] = self._bounds(d, boxes, dims[d].size)
+                self.bounds[d] = interval_bounds(d, boxes, dims[d].size)
             else:
                 self.kind[d] = "generic"
-
-    @staticmethod
-    def _bounds(d: int, boxes: Sequence[Box], size: int) -> tuple:
-        lows, highs = [], []
-        by_lo = [0] * (size + 1)  # index LO + 1
-        by_hi = [0] * (size + 2)  # index HI
-        for j, box in enumerate(boxes):
-            m = box.get(d)
-            if m is None:
-                lo, hi = -1, size + 1  # free: contains every region
-            else:
-                lo, hi = (m & -m).bit_length() - 1, m.bit_length()
-            lows.append(lo)
-            highs.append(hi)
-            by_lo[lo + 1] |= 1 << j
-            by_hi[hi] |= 1 << j
-        lo_le = []  # lo_le[x]: boxes with LO <= x, x in 0..size
-        acc = by_lo[0]
-        for x in range(size + 1):
-            acc |= by_lo[x + 1] if x + 1 <= size else 0
-            lo_le.append(acc)
-        hi_ge = [0] * (size + 2)  # hi_ge[x]: boxes with HI >= x, x in 0..size+1
-        acc = 0
-        for x in range(size + 1, -1, -1):
-            acc |= by_hi[x]
-            hi_ge[x] = acc
-        return lows, highs, lo_le, hi_ge
 
     def leftovers(self):
         sweep = self.sweep
@@ -512,6 +485,37 @@ class _Indexed:
         return best[1:]
 
 
+def interval_bounds(d: int, boxes: Sequence[Box], size: int) -> tuple:
+    """For an input on which every box is an interval: each box's bounds
+    LO and HI (one past its last value; a free box reaches past both
+    ends), and bit sets of the boxes with LO <= x (`lo_le[x]`) and with
+    HI >= x (`hi_ge[x]`)."""
+    lows, highs = [], []
+    by_lo = [0] * (size + 1)  # index LO + 1
+    by_hi = [0] * (size + 2)  # index HI
+    for j, box in enumerate(boxes):
+        m = box.get(d)
+        if m is None:
+            lo, hi = -1, size + 1  # free: contains every region
+        else:
+            lo, hi = (m & -m).bit_length() - 1, m.bit_length()
+        lows.append(lo)
+        highs.append(hi)
+        by_lo[lo + 1] |= 1 << j
+        by_hi[hi] |= 1 << j
+    lo_le = []  # lo_le[x]: boxes with LO <= x, x in 0..size
+    acc = by_lo[0]
+    for x in range(size + 1):
+        acc |= by_lo[x + 1] if x + 1 <= size else 0
+        lo_le.append(acc)
+    hi_ge = [0] * (size + 2)  # hi_ge[x]: boxes with HI >= x, x in 0..size+1
+    acc = 0
+    for x in range(size + 1, -1, -1):
+        acc |= by_hi[x]
+        hi_ge[x] = acc
+    return lows, highs, lo_le, hi_ge
+
+
 def _interval(mask: int) -> bool:
     """The set bits of `mask` are one run."""
     low = mask & -mask
@@ -574,7 +578,9 @@ class OverlapIndex:
     agrees (one sweep over the boxes' boundaries), each segment holding the
     bit set of boxes present there; a sparse table answers "boxes present
     somewhere in segments a..b" in two big-integer ORs. The boxes meeting
-    box j are the AND over inputs of those answers for j's runs."""
+    box j are the AND over inputs of those answers for j's runs. An input
+    on which every box is an interval (a table's bounds) needs less: the
+    bit sets of boxes starting at most / ending at least each value."""
 
     def __init__(self, boxes: Sequence[Box], dims: Sequence[Dim]):
         self.boxes = list(boxes)
@@ -585,8 +591,14 @@ class OverlapIndex:
             self.per_dim[d] = self._index(d)
 
     def _index(self, d: int):
+        """An input on which every box is an interval is indexed by the
+        boxes' bounds (`interval_bounds`: box k meets box j there when
+        LO_k < HI_j and HI_k > LO_j, one AND); any other by segments."""
+        size = self.dims[d].size
+        if all(_interval(box[d]) for box in self.boxes if d in box):
+            return None, interval_bounds(d, self.boxes, size)
         box_runs: dict[int, list[tuple[int, int]]] = {}
-        seg_of, table = segments(self.boxes, d, self.dims[d].size, box_runs)
+        seg_of, table = segments(self.boxes, d, size, box_runs)
         seg_runs = {j: [(seg_of[a], seg_of[b]) for a, b in spans] for j, spans in box_runs.items()}
         return table, seg_runs
 
@@ -594,11 +606,15 @@ class OverlapIndex:
         """Bit set of the boxes that share a point with box j (j included)."""
         out = self.all
         for d in self.boxes[j]:
-            table, seg_runs = self.per_dim[d]
-            hit = 0
-            for a, b in seg_runs[j]:
-                hit |= range_or(table, a, b)
-            out &= hit
+            table, index = self.per_dim[d]
+            if table is None:
+                lows, highs, lo_le, hi_ge = index
+                out &= lo_le[highs[j] - 1] & hi_ge[lows[j] + 1]
+            else:
+                hit = 0
+                for a, b in index[j]:
+                    hit |= range_or(table, a, b)
+                out &= hit
             if not out:
                 break
         return out

@@ -62,8 +62,8 @@ def _none_hold(op: str, lo: Fraction, hi: Fraction, a: Fraction, b: Fraction | N
 
 def _conjunction(parts: list[list[Box]]) -> list[Box]:
     """Where every part is yes (shortest parts first: the product stays small)."""
-    if all(len(part) == 1 for part in parts):
-        box = intersect_all(part[0] for part in parts)
+    if set(map(len, parts)) == {1}:  # one box each (a table row's bounds)
+        box = intersect_all([part[0] for part in parts])
         return FALSE if box is None else [box]
     out = TRUE
     for part in sorted(parts, key=len):
@@ -163,17 +163,12 @@ class Conditions:
     def _build(self, node: dict, yes: bool) -> list[Box]:
         op = node["op"]
         if (op == "compare" or op == "between") and not node.get("score"):
-            # a large table compares each input with the same few
-            # thresholds again and again: one mask per comparison text
-            cmp = node["cmp"] if op == "compare" else "between"
-            key = (node["input"], cmp if yes else _NEGATE[cmp],
-                   node["value"] if op == "compare" else node["low"], node.get("high"))
-            found = self._masks.get(key)
-            if found is None:
-                found = self._masks[key] = self._build_compare(node, op, cmp, yes)
-            return found
+            return self._compare(node, yes)
         if op == "and" or op == "or":
-            parts = [self._get(arg, yes) for arg in node["args"]]
+            # comparisons (most of a table's nodes) by their text key,
+            # without a memo entry per node
+            parts = [self._compare(arg, yes) if arg["op"] == "compare" and not arg.get("score")
+                     else self._get(arg, yes) for arg in node["args"]]
             conjunction = (op == "and") == yes
             return self._share(("and" if conjunction else "or", *map(id, parts)),
                                lambda: _conjunction(parts) if conjunction else or_dnf(*parts))
@@ -233,6 +228,19 @@ class Conditions:
     def _atom(self, d: int, mask: int) -> list[Box]:
         """Patients whose input d has a value of `mask`."""
         return self._share(("box", d, mask), lambda: [{d: mask}]) if mask else FALSE
+
+    def _compare(self, node: dict, yes: bool) -> list[Box]:
+        """A comparison of an input: a large table compares each input
+        with the same few thresholds again and again, so one mask per
+        comparison text."""
+        op = node["op"]
+        cmp = node["cmp"] if op == "compare" else "between"
+        key = (node["input"], cmp if yes else _NEGATE[cmp],
+               node["value"] if op == "compare" else node["low"], node.get("high"))
+        found = self._masks.get(key)
+        if found is None:
+            found = self._masks[key] = self._build_compare(node, op, cmp, yes)
+        return found
 
     def _build_compare(self, node: dict, op: str, cmp: str, yes: bool) -> list[Box]:
         a = exact(node["value"] if op == "compare" else node["low"])

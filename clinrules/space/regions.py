@@ -202,7 +202,13 @@ def _thresholds(doc: dict, extra: list[dict]) -> tuple[dict, dict]:
 def numeric_regions(cuts: set[Fraction], rng: dict | None, written: dict) -> tuple[Region, ...]:
     lo = exact(str(rng["min"])) if rng and rng.get("min") is not None else None
     hi = exact(str(rng["max"])) if rng and rng.get("max") is not None else None
-    inside = sorted(c for c in cuts if (lo is None or c > lo) and (hi is None or c < hi))
+    # ordered by exact integer keys (value times a common denominator):
+    # comparing Fractions is slow, and a large table has thousands of cuts
+    scale = math.lcm(*(c.denominator for c in cuts), *(e.denominator for e in (lo, hi) if e is not None))
+    key = lambda c: c.numerator * (scale // c.denominator)  # noqa: E731
+    low = None if lo is None else key(lo)
+    high = None if hi is None else key(hi)
+    inside = sorted((c for c in cuts if (low is None or key(c) > low) and (high is None or key(c) < high)), key=key)
     regions: list[Region] = []
     prev = lo
     if lo is not None:
