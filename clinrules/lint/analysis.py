@@ -6,12 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
-from clinrules.space.boxes import Box, Sweep, and_dnf, covered_by_few, restrict
+from clinrules.space.boxes import FEW, Box, Sweep, and_dnf, covered_by_few, restrict
 from clinrules.space.conditions import Conditions
 from clinrules.space.regions import build_dims
 from clinrules.lint.witness import Words, patient, patient_or_missing
-
-FEW = 8  # boxes: up to here a coverage question is settled by subtraction (`covered_by_few`)
 
 
 @dataclass(frozen=True)
@@ -138,7 +136,9 @@ class Analysis:
             else:
                 return True
         if len(cover) <= FEW:
-            return covered_by_few(region, cover, dims)
+            settled = covered_by_few(region, cover, dims)
+            if settled is not None:
+                return settled
         return Sweep(cover, region, dims).first_uncovered() is None
 
     def _bound(self, cover: list[Box]) -> Box:

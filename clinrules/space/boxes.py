@@ -287,6 +287,8 @@ class Sweep:
             if split is None:
                 yield from self._minus(region, touching)
                 continue
+            if len(touching) <= FEW and covered_by_few(region, [self.boxes[j] for j in touching], self.dims):
+                continue  # nothing below is uncovered: skipping it changes no leftover
             d, low, high = split
             for part in (high, low):
                 sub = dict(region)
@@ -323,10 +325,15 @@ def minus(region: Box, box: Box, dims: Sequence[Dim]) -> list[Box]:
     return out
 
 
-def covered_by_few(region: Box, boxes: Sequence[Box], dims: Sequence[Dim]) -> bool:
+FEW = 8  # boxes: up to here a coverage question is settled by subtraction (`covered_by_few`)
+
+
+def covered_by_few(region: Box, boxes: Sequence[Box], dims: Sequence[Dim]) -> bool | None:
     """Whether the union of a few `boxes` holds every patient of the
     non-empty `region`: the region minus each box in turn, without the
-    set-up of a `Sweep` (which pays off from a handful of boxes on)."""
+    set-up of a `Sweep` (which pays off from a handful of boxes on).
+    None when the pieces left outgrow `PIECES` (boxes crossing each
+    other in many inputs): then a sweep is the better tool."""
     left = [region]
     for box in boxes:
         rest = []
@@ -337,10 +344,15 @@ def covered_by_few(region: Box, boxes: Sequence[Box], dims: Sequence[Dim]) -> bo
                     break
             else:
                 rest.extend(minus(piece, box, dims))
+        if len(rest) > PIECES:
+            return None
         left = rest
         if not left:
             return True
     return False
+
+
+PIECES = 64
 
 
 INDEXED_FROM = 64  # boxes: from here a sweep indexes them per input (`_Indexed`)
@@ -419,6 +431,8 @@ class _Indexed:
             if len(live) <= 1:
                 yield from sweep._minus(region, live)
                 continue
+            if len(live) <= FEW and covered_by_few(region, [sweep.boxes[j] for j in live], sweep.dims):
+                continue  # nothing below is uncovered: skipping it changes no leftover
             d, low, high = self._best(region, live, bits, contains)
             if kind[d] == "interval":
                 lows, highs, lo_le, hi_ge = self.bounds[d]
