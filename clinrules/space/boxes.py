@@ -17,6 +17,8 @@ of all inputs or all pairs of rules:
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from itertools import accumulate
+from operator import or_
 from typing import Iterable, Sequence
 
 from clinrules.space.regions import Dim
@@ -517,16 +519,9 @@ def interval_bounds(d: int, boxes: Sequence[Box], size: int) -> tuple:
         highs.append(hi)
         by_lo[lo + 1] |= 1 << j
         by_hi[hi] |= 1 << j
-    lo_le = []  # lo_le[x]: boxes with LO <= x, x in 0..size
-    acc = by_lo[0]
-    for x in range(size + 1):
-        acc |= by_lo[x + 1] if x + 1 <= size else 0
-        lo_le.append(acc)
-    hi_ge = [0] * (size + 2)  # hi_ge[x]: boxes with HI >= x, x in 0..size+1
-    acc = 0
-    for x in range(size + 1, -1, -1):
-        acc |= by_hi[x]
-        hi_ge[x] = acc
+    below = list(accumulate(by_lo, or_))  # below[i]: boxes with LO < i
+    lo_le = below[1:] + below[-1:]  # lo_le[x]: boxes with LO <= x, x in 0..size
+    hi_ge = list(accumulate(reversed(by_hi), or_))[::-1]  # hi_ge[x]: boxes with HI >= x, x in 0..size+1
     return lows, highs, lo_le, hi_ge
 
 

@@ -255,11 +255,12 @@ class Conditions:
         (every threshold is a region boundary, so no region straddles it)."""
         points = self._points.get(dim.index)
         if points is None:
-            points = {r.lo: i for i, r in enumerate(dim.values) if r.point}
+            # keyed by (numerator, denominator): hashing a Fraction is slow
+            points = {(r.lo.numerator, r.lo.denominator): i for i, r in enumerate(dim.values) if r.point}
             self._points[dim.index] = points
         n = len(dim.values)
-        if t in points:
-            i = points[t]
+        i = points.get((t.numerator, t.denominator))
+        if i is not None:
             return (1 << i) - 1, 1 << i, dim.known & ~((1 << (i + 1)) - 1)
         first = dim.values[0] if n else None
         if first is not None and (first.lo is not None and t < first.lo):
