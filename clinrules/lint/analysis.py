@@ -8,7 +8,7 @@ from functools import cached_property
 
 from clinrules.space.boxes import FEW, Box, Sweep, and_dnf, covered_by_few, restrict
 from clinrules.space.conditions import Conditions
-from clinrules.space.regions import build_dims
+from clinrules.space.regions import build_dims, walk
 from clinrules.lint.witness import Words, patient, patient_or_missing
 
 
@@ -45,6 +45,26 @@ class Analysis:
     @cached_property
     def scope_no(self) -> list[Box]:
         return self.conds.no(self.doc.get("scope"))
+
+    @cached_property
+    def condition_nodes(self) -> list[tuple[dict | None, list[dict]]]:
+        """Every condition root of the document (scope, definitions and
+        score items, rules: `all_conditions` order) as its owner (None for
+        the scope) and its nodes, parent first: walked once, for the
+        families that read every node."""
+        doc = self.doc
+        owned: list[tuple[dict | None, dict]] = []
+        if doc.get("scope") is not None:
+            owned.append((None, doc["scope"]))
+        for definition in doc.get("definitions", []):
+            if definition.get("kind") == "score":
+                owned.extend((definition, item["condition"]) for item in definition.get("items", []))
+            elif definition.get("condition") is not None:
+                owned.append((definition, definition["condition"]))
+        for rule in doc.get("rules", []):
+            if rule.get("condition") is not None:
+                owned.append((rule, rule["condition"]))
+        return [(owner, list(walk(root))) for owner, root in owned]
 
     @cached_property
     def members(self) -> dict[str, list[Member]]:
