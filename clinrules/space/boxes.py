@@ -629,6 +629,50 @@ class OverlapIndex:
         return out
 
 
+class ContainIndex:
+    """Which boxes contain a region, as a bit set, without testing each.
+
+    Per input some box constrains: if every box is an interval there, the
+    bit sets of boxes starting at most / ending at least each value
+    (`interval_bounds`: box j contains the region's values when LO_j is at
+    most their lowest and HI_j past their highest); else the bit set of
+    the boxes allowing each value. A box that leaves an input free
+    contains any region there."""
+
+    def __init__(self, boxes: Sequence[Box], dims: Sequence[Dim]):
+        self.dims = dims
+        self.all = (1 << len(boxes)) - 1
+        self.per_dim: dict[int, tuple] = {}
+        for d in sorted({d for box in boxes for d in box}):
+            size = dims[d].size
+            if all(_interval(box[d]) for box in boxes if d in box):
+                _, _, lo_le, hi_ge = interval_bounds(d, boxes, size)
+                self.per_dim[d] = (lo_le, hi_ge)
+                continue
+            allowing = [0] * size
+            for j, box in enumerate(boxes):
+                m = box.get(d, dims[d].full)
+                for v in members(m):
+                    allowing[v] |= 1 << j
+            self.per_dim[d] = (None, allowing)
+
+    def containing(self, region: Box) -> int:
+        """Bit set of the boxes holding every point of `region`."""
+        out = self.all
+        for d, (lo_le, index) in self.per_dim.items():
+            r = region.get(d, self.dims[d].full)
+            if not r:
+                continue  # an empty region: inside every box
+            if lo_le is not None:
+                out &= lo_le[(r & -r).bit_length() - 1] & index[r.bit_length()]
+            else:
+                for v in members(r):
+                    out &= index[v]
+            if not out:
+                break
+        return out
+
+
 def merge_boxes(boxes: list[Box], dims: Sequence[Dim]) -> list[Box]:
     """Merge boxes that agree on every input but one, until none do:
     fewer, larger regions describing the same set exactly."""

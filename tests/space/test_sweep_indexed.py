@@ -1,6 +1,8 @@
 """The indexed coverage sweep (`space.boxes._Indexed`, used from
 `INDEXED_FROM` boxes on) must find exactly what the plain sweep finds: the
-same uncovered regions, in the same order, by the same splits. Random box
+same uncovered regions, in the same order, by the same splits; so must the
+sweeps that skip regions a few boxes cover. Coverage by subtraction and
+`ContainIndex` are checked against the sweep and brute force. Random box
 sets over numeric inputs (intervals, and masks with holes), options and
 yes/no, with and without a missing value, inside random spaces."""
 
@@ -103,3 +105,14 @@ def test_coverage_by_subtraction_agrees_with_the_sweep(problem):
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(boxes, "PIECES", 10**9)
         assert boxes.covered_by_few(region, few, dims) == by_sweep
+
+
+@settings(max_examples=150, deadline=None)
+@given(problems())
+def test_contain_index_finds_exactly_the_boxes_holding_a_region(problem):
+    found, space, dims = problem
+    expected = 0
+    for j, box in enumerate(found):
+        if all(not space.get(d, dims[d].full) & ~m for d, m in box.items()):
+            expected |= 1 << j
+    assert boxes.ContainIndex(found, dims).containing(space) == expected
