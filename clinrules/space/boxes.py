@@ -158,7 +158,10 @@ class Sweep:
     region, the one cutting the fewest boxes is chosen, so a ruleset that
     partitions its inputs is taken apart along its own partition. A region
     that no live box touches is uncovered; one that a live box contains is
-    covered. Only inputs some box constrains are ever split."""
+    covered, and so is one that at most `FEW` live boxes fill together
+    (`covered_by_few`: nothing below it would be uncovered, so skipping it
+    changes neither the regions found nor their order). Only inputs some
+    box constrains are ever split."""
 
     def __init__(self, boxes: Sequence[Box], space: Box, dims: Sequence[Dim]):
         self.dims = dims
