@@ -86,7 +86,8 @@ class Analysis:
         got = self._fires.get(id(rule))
         if got is None or got[0] is not rule:
             yes = self.conds.yes(rule.get("condition"))
-            got = self._fires[id(rule)] = (rule, self._per_list(self._in_scope, yes, lambda: and_dnf(self.scope_yes, yes)))
+            fire = self._per_list(self._in_scope, yes, lambda: and_dnf(self.scope_yes, yes))
+            got = self._fires[id(rule)] = (rule, fire)
         return got[1]
 
     def fires_known(self, rule: dict) -> list[Box]:

@@ -218,8 +218,8 @@ class Conditions:
         """One list for every node built the same way (from the same part
         lists, or one input's same mask): a large table repeats its
         conditions, and the analysis memoises its questions per list.
-        Parts are named by id: each is a result `_get` keeps for the life
-        of this object (or TRUE/FALSE), so no other list takes its id."""
+        Parts are named by id: each is a list this object keeps in its
+        memos for its life (or TRUE/FALSE), so no other list takes its id."""
         got = self._shared.get(key)
         if got is None:
             got = self._shared[key] = make()
