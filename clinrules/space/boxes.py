@@ -357,7 +357,7 @@ def covered_by_few(region: Box, boxes: Sequence[Box], dims: Sequence[Dim]) -> bo
     return False
 
 
-PIECES = 64
+PIECES = 64  # pieces left: past this `covered_by_few` leaves the question to a sweep
 
 
 INDEXED_FROM = 64  # boxes: from here a sweep indexes them per input (`_Indexed`)
