@@ -6,9 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
-from clinrules.space.boxes import Box, Sweep, and_dnf, restrict
+from clinrules.space.boxes import FEW, Box, Sweep, and_dnf, covered_by_few, restrict
 from clinrules.space.conditions import Conditions
-from clinrules.space.regions import build_dims
+from clinrules.space.regions import build_dims, walk
 from clinrules.lint.witness import Words, patient, patient_or_missing
 
 
@@ -35,6 +35,8 @@ class Analysis:
         self.cache: dict = {}  # results one family computes and another reuses
         self._bounds: dict[int, tuple[list, Box]] = {}
         self._fires: dict[int, tuple[dict, list[Box]]] = {}
+        self._in_scope: dict[int, tuple[list, list[Box]]] = {}  # see `_per_list`
+        self._known_only: dict[int, tuple[list, list[Box]]] = {}
 
     @cached_property
     def scope_yes(self) -> list[Box]:
@@ -43,6 +45,26 @@ class Analysis:
     @cached_property
     def scope_no(self) -> list[Box]:
         return self.conds.no(self.doc.get("scope"))
+
+    @cached_property
+    def condition_nodes(self) -> list[tuple[dict | None, list[dict]]]:
+        """Every condition root of the document (scope, definitions and
+        score items, rules: `all_conditions` order) as its owner (None for
+        the scope) and its nodes, parent first: walked once, for the
+        families that read every node."""
+        doc = self.doc
+        owned: list[tuple[dict | None, dict]] = []
+        if doc.get("scope") is not None:
+            owned.append((None, doc["scope"]))
+        for definition in doc.get("definitions", []):
+            if definition.get("kind") == "score":
+                owned.extend((definition, item["condition"]) for item in definition.get("items", []))
+            elif definition.get("condition") is not None:
+                owned.append((definition, definition["condition"]))
+        for rule in doc.get("rules", []):
+            if rule.get("condition") is not None:
+                owned.append((rule, rule["condition"]))
+        return [(owner, list(walk(root))) for owner, root in owned]
 
     @cached_property
     def members(self) -> dict[str, list[Member]]:
@@ -63,13 +85,25 @@ class Analysis:
         callers only read it)."""
         got = self._fires.get(id(rule))
         if got is None or got[0] is not rule:
-            got = self._fires[id(rule)] = (rule, and_dnf(self.scope_yes, self.conds.yes(rule.get("condition"))))
+            yes = self.conds.yes(rule.get("condition"))
+            fire = self._per_list(self._in_scope, yes, lambda: and_dnf(self.scope_yes, yes))
+            got = self._fires[id(rule)] = (rule, fire)
         return got[1]
 
     def fires_known(self, rule: dict) -> list[Box]:
         """Patients with every input known for whom the rule fires (an
         input left out of a box may take any known value)."""
-        return restrict(self.fires(rule), self.known, self.dims)
+        fire = self.fires(rule)
+        return self._per_list(self._known_only, fire, lambda: restrict(fire, self.known, self.dims))
+
+    @staticmethod
+    def _per_list(memo: dict, boxes: list[Box], make) -> list[Box]:
+        """`make()`, kept in `memo` per list of boxes: rules with the same
+        condition share its list (`Conditions`), and so what follows from it."""
+        got = memo.get(id(boxes))
+        if got is None or got[0] is not boxes:
+            got = memo[id(boxes)] = (boxes, make())
+        return got[1]
 
     def bound(self, boxes: list[Box]) -> Box | None:
         """The smallest box holding every box of `boxes` (an input it leaves
@@ -122,6 +156,10 @@ class Analysis:
                     break
             else:
                 return True
+        if len(cover) <= FEW:
+            settled = covered_by_few(region, cover, dims)
+            if settled is not None:
+                return settled
         return Sweep(cover, region, dims).first_uncovered() is None
 
     def _bound(self, cover: list[Box]) -> Box:

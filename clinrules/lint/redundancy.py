@@ -16,7 +16,7 @@ index), so no pair of rules is tested blindly.
 from __future__ import annotations
 
 from clinrules.lint.analysis import Analysis
-from clinrules.space.boxes import OverlapIndex, members
+from clinrules.space.boxes import ContainIndex, OverlapIndex, members
 from clinrules.lint.dead import dead_rules
 from clinrules.lint.findings import Finding, make
 
@@ -45,6 +45,18 @@ def redundant(an: Analysis, skip: set[str] | None = None) -> list[Finding]:
         own = [0] * len(group)  # rule -> bit set of its boxes (consecutive bits)
         for k, j in enumerate(owner):
             own[j] |= 1 << k
+        holding = None  # built on the first candidate: most rules of a table meet no other
+
+        settled: dict[tuple[int, int], bool] = {}
+
+        def inside(part: list, whole: list) -> bool:
+            """Every patient of `part` lies in `whole` (kept per pair of
+            lists: rules with the same condition share their lists)."""
+            key = (id(part), id(whole))
+            got = settled.get(key)
+            if got is None:
+                got = settled[key] = all(an.covered(x, whole) for x in part)
+            return got
 
         def covers(j: int, i: int) -> bool:
             """Rule j is yes wherever rule i fires, and no rule in between
@@ -56,16 +68,23 @@ def redundant(an: Analysis, skip: set[str] | None = None) -> list[Finding]:
             for d, m in hull.items():
                 if reach.get(d, full[d]) & ~m:
                     return False
-            if not all(an.covered(x, yes[j]) for x in fire[i]):
+            if not inside(fire[i], yes[j]):
                 return False
-            return all(all(an.covered(x, an.conds.no(m.get("condition"))) for x in fire[i])
+            return all(inside(fire[i], an.conds.no(m.get("condition")))
                        for m in _between(an, group[i], group[j]))
 
         for i, rule in enumerate(group):
-            if rule["name"] in skip:
+            if rule["name"] in skip or reaches[i] is None:
                 continue
+            able = None
             for j in _meeting(index, own, owner, i):
-                if not covers(j, i):
+                if able is None:
+                    # rules whose hull holds this one's reach: the quick no of
+                    # `covers` for all candidates at once (a rule never yes
+                    # has no box to be met by, so its empty hull stands aside)
+                    holding = holding or ContainIndex([hull or {} for hull in hulls], an.dims)
+                    able = holding.containing(reaches[i])
+                if not able >> j & 1 or not covers(j, i):
                     continue
                 if j > i and covers(i, j):
                     continue  # they cover each other: the later one is reported

@@ -7,7 +7,6 @@ import difflib
 
 from clinrules.lint.analysis import Analysis
 from clinrules.lint.findings import Finding, make
-from clinrules.space.regions import walk
 from clinrules.lint.registry import CODES, lookup
 
 _INFIX = {("and", "and"), ("or", "or")}
@@ -33,11 +32,11 @@ def mixed_and_or(an: Analysis) -> list[Finding]:
     parentheses: `A AND B OR C` reads as `(A AND B) OR C`, which editors
     often did not mean."""
     out = []
-    owners = _owners(an.doc)
-    for root, owner in owners:
-        for node in walk(root):
-            if (node.get("op"), node.get("form")) not in _INFIX:
-                continue
+    for owner, nodes in an.condition_nodes:
+        for node in nodes:
+            form = node.get("form")
+            if (form != "and" and form != "or") or node.get("op") != form:
+                continue  # not an infix AND / OR (`_INFIX`)
             for arg in node.get("args", []):
                 if (arg.get("op"), arg.get("form")) in _INFIX and arg["op"] != node["op"] \
                         and not arg.get("grouped"):
@@ -58,20 +57,6 @@ def _grouped(node: dict) -> str:
             text = f"({text})"
         parts.append(text)
     return f" {node['op'].upper()} ".join(parts)
-
-
-def _owners(doc: dict):
-    if doc.get("scope") is not None:
-        yield doc["scope"], None
-    for definition in doc.get("definitions", []):
-        if definition.get("kind") == "score":
-            for item in definition.get("items", []):
-                yield item["condition"], definition
-        elif definition.get("condition") is not None:
-            yield definition["condition"], definition
-    for rule in doc.get("rules", []):
-        if rule.get("condition") is not None:
-            yield rule["condition"], rule
 
 
 def unnamed(an: Analysis) -> list[Finding]:

@@ -5,15 +5,14 @@ from __future__ import annotations
 
 from clinrules.lint.analysis import Analysis
 from clinrules.lint.findings import Finding, make
-from clinrules.space.regions import all_conditions, walk
 
 
 def unused(an: Analysis) -> list[Finding]:
     doc = an.doc
     inputs: set[str] = set()
     refs: set[str] = set()
-    for root in all_conditions(doc):
-        for node in walk(root):
+    for _, nodes in an.condition_nodes:
+        for node in nodes:
             if node.get("input"):
                 inputs.add(node["input"])
             if node.get("op") == "ref":

@@ -17,6 +17,8 @@ of all inputs or all pairs of rules:
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from itertools import accumulate
+from operator import or_
 from typing import Iterable, Sequence
 
 from clinrules.space.regions import Dim
@@ -36,6 +38,23 @@ def intersect(a: Box, b: Box) -> Box | None:
             if not m:
                 return None
         out[d] = m
+    return out
+
+
+def intersect_all(boxes: Iterable[Box]) -> Box | None:
+    """The intersection of `boxes`, as a chain of `intersect` from `{}`
+    gives it (same masks, same key order), in one dict: the yes set of a
+    table row's conjunction of bounds."""
+    out: Box = {}
+    for box in boxes:
+        if len(out) < len(box):
+            out, box = dict(box), out
+        for d, m in box.items():
+            if d in out:
+                m = out[d] & m
+                if not m:
+                    return None
+            out[d] = m
     return out
 
 
@@ -139,7 +158,10 @@ class Sweep:
     region, the one cutting the fewest boxes is chosen, so a ruleset that
     partitions its inputs is taken apart along its own partition. A region
     that no live box touches is uncovered; one that a live box contains is
-    covered. Only inputs some box constrains are ever split."""
+    covered, and so is one that at most `FEW` live boxes fill together
+    (`covered_by_few`: nothing below it would be uncovered, so skipping it
+    changes neither the regions found nor their order). Only inputs some
+    box constrains are ever split."""
 
     def __init__(self, boxes: Sequence[Box], space: Box, dims: Sequence[Dim]):
         self.dims = dims
@@ -270,6 +292,8 @@ class Sweep:
             if split is None:
                 yield from self._minus(region, touching)
                 continue
+            if len(touching) <= FEW and covered_by_few(region, [self.boxes[j] for j in touching], self.dims):
+                continue  # nothing below is uncovered: skipping it changes no leftover
             d, low, high = split
             for part in (high, low):
                 sub = dict(region)
@@ -281,21 +305,59 @@ class Sweep:
         if not touching:
             return [dict(region)]
         (j,) = touching
-        out = []
-        rest = dict(region)
-        for d, m in self.boxes[j].items():
-            outside = rest[d] & ~m
-            if outside:
-                piece = dict(rest)
-                piece[d] = outside
-                out.append(piece)
-                rest[d] &= m
-        return out
+        return minus(region, self.boxes[j], self.dims)
 
     def _complete(self, box: Box) -> Box:
         out = dict(self.space)
         out.update(box)
         return {d: m for d, m in out.items() if m != self.dims[d].full}
+
+
+def minus(region: Box, box: Box, dims: Sequence[Dim]) -> list[Box]:
+    """`region` minus `box` (which meets it), as disjoint boxes: the part
+    outside the box on its first input, then on the next within the first,
+    and so on."""
+    out = []
+    rest = dict(region)
+    for d, m in box.items():
+        r = rest.get(d, dims[d].full)
+        outside = r & ~m
+        if outside:
+            piece = dict(rest)
+            piece[d] = outside
+            out.append(piece)
+            rest[d] = r & m
+    return out
+
+
+FEW = 8  # boxes: up to here a coverage question is settled by subtraction (`covered_by_few`)
+
+
+def covered_by_few(region: Box, boxes: Sequence[Box], dims: Sequence[Dim]) -> bool | None:
+    """Whether the union of a few `boxes` holds every patient of the
+    non-empty `region`: the region minus each box in turn, without the
+    set-up of a `Sweep` (which pays off from a handful of boxes on).
+    None when the pieces left outgrow `PIECES` (boxes crossing each
+    other in many inputs): then a sweep is the better tool."""
+    left = [region]
+    for box in boxes:
+        rest = []
+        for piece in left:
+            for d, m in box.items():
+                if not piece.get(d, dims[d].full) & m:
+                    rest.append(piece)  # the box misses this piece
+                    break
+            else:
+                rest.extend(minus(piece, box, dims))
+        if len(rest) > PIECES:
+            return None
+        left = rest
+        if not left:
+            return True
+    return False
+
+
+PIECES = 64  # pieces left: past this `covered_by_few` leaves the question to a sweep
 
 
 INDEXED_FROM = 64  # boxes: from here a sweep indexes them per input (`_Indexed`)
@@ -335,36 +397,9 @@ class _Indexed:
                                   for v in range(dims[d].size)]
             elif _interval(root) and all(_interval(box[d]) for box in boxes if d in box):
                 self.kind[d] = "interval"
-                self.bounds[d] = self._bounds(d, boxes, dims[d].size)
+                self.bounds[d] = interval_bounds(d, boxes, dims[d].size)
             else:
                 self.kind[d] = "generic"
-
-    @staticmethod
-    def _bounds(d: int, boxes: Sequence[Box], size: int) -> tuple:
-        lows, highs = [], []
-        by_lo = [0] * (size + 1)  # index LO + 1
-        by_hi = [0] * (size + 2)  # index HI
-        for j, box in enumerate(boxes):
-            m = box.get(d)
-            if m is None:
-                lo, hi = -1, size + 1  # free: contains every region
-            else:
-                lo, hi = (m & -m).bit_length() - 1, m.bit_length()
-            lows.append(lo)
-            highs.append(hi)
-            by_lo[lo + 1] |= 1 << j
-            by_hi[hi] |= 1 << j
-        lo_le = []  # lo_le[x]: boxes with LO <= x, x in 0..size
-        acc = by_lo[0]
-        for x in range(size + 1):
-            acc |= by_lo[x + 1] if x + 1 <= size else 0
-            lo_le.append(acc)
-        hi_ge = [0] * (size + 2)  # hi_ge[x]: boxes with HI >= x, x in 0..size+1
-        acc = 0
-        for x in range(size + 1, -1, -1):
-            acc |= by_hi[x]
-            hi_ge[x] = acc
-        return lows, highs, lo_le, hi_ge
 
     def leftovers(self):
         sweep = self.sweep
@@ -401,6 +436,8 @@ class _Indexed:
             if len(live) <= 1:
                 yield from sweep._minus(region, live)
                 continue
+            if len(live) <= FEW and covered_by_few(region, [sweep.boxes[j] for j in live], sweep.dims):
+                continue  # nothing below is uncovered: skipping it changes no leftover
             d, low, high = self._best(region, live, bits, contains)
             if kind[d] == "interval":
                 lows, highs, lo_le, hi_ge = self.bounds[d]
@@ -451,16 +488,44 @@ class _Indexed:
             # neither list of the plain sweep: every cut here "cuts" them
             cands = set(los[bisect_right(los, rlo):])
             cands.update(his[:bisect_left(his, rhi)])
+            most = n if best is None else best[0][0]  # a cut that cuts more boxes loses
             for p in cands:
                 left = bisect_right(his, p)
                 cut = bisect_left(los, p) - left - whole
+                if cut > most:
+                    continue
                 key = (cut, abs(2 * left + cut - n), d, p)
                 if best is None or key < best[0]:
                     low = r & ((1 << p) - 1)
                     best = (key, d, low, r & ~low)
+                    most = cut
         if best is None:
             raise RuntimeError("coverage sweep made no progress")  # unreachable: see Sweep._step
         return best[1:]
+
+
+def interval_bounds(d: int, boxes: Sequence[Box], size: int) -> tuple:
+    """For an input on which every box is an interval: each box's bounds
+    LO and HI (one past its last value; a free box reaches past both
+    ends), and bit sets of the boxes with LO <= x (`lo_le[x]`) and with
+    HI >= x (`hi_ge[x]`)."""
+    lows, highs = [], []
+    by_lo = [0] * (size + 1)  # index LO + 1
+    by_hi = [0] * (size + 2)  # index HI
+    for j, box in enumerate(boxes):
+        m = box.get(d)
+        if m is None:
+            lo, hi = -1, size + 1  # free: contains every region
+        else:
+            lo, hi = (m & -m).bit_length() - 1, m.bit_length()
+        lows.append(lo)
+        highs.append(hi)
+        by_lo[lo + 1] |= 1 << j
+        by_hi[hi] |= 1 << j
+    below = list(accumulate(by_lo, or_))  # below[i]: boxes with LO < i
+    lo_le = below[1:] + below[-1:]  # lo_le[x]: boxes with LO <= x, x in 0..size
+    hi_ge = list(accumulate(reversed(by_hi), or_))[::-1]  # hi_ge[x]: boxes with HI >= x, x in 0..size+1
+    return lows, highs, lo_le, hi_ge
 
 
 def _interval(mask: int) -> bool:
@@ -494,15 +559,15 @@ def segments(boxes: Sequence[Box], d: int, size: int,
             events[first] = events.get(first, 0) ^ bit
             events[last + 1] = events.get(last + 1, 0) ^ bit
     free = ((1 << len(boxes)) - 1) & ~constrained
-    seg_of = [0] * size
+    # a segment starts at 0 and at every event inside the values
+    starts = sorted(v for v in events if 0 < v < size)
+    seg_of: list[int] = []
     seg_bits: list[int] = []
     running = 0
-    for v in range(size):
-        if v in events:
-            running ^= events[v]
-        if not seg_bits or v in events:
-            seg_bits.append(free | running)
-        seg_of[v] = len(seg_bits) - 1
+    for start, end in zip([0] + starts, starts + [size]):
+        running ^= events.get(start, 0)
+        seg_of.extend([len(seg_bits)] * (end - start))
+        seg_bits.append(free | running)
     table = [seg_bits]
     width = 1
     while width * 2 <= len(seg_bits):
@@ -525,7 +590,9 @@ class OverlapIndex:
     agrees (one sweep over the boxes' boundaries), each segment holding the
     bit set of boxes present there; a sparse table answers "boxes present
     somewhere in segments a..b" in two big-integer ORs. The boxes meeting
-    box j are the AND over inputs of those answers for j's runs."""
+    box j are the AND over inputs of those answers for j's runs. An input
+    on which every box is an interval (a table's bounds) needs less: the
+    bit sets of boxes starting at most / ending at least each value."""
 
     def __init__(self, boxes: Sequence[Box], dims: Sequence[Dim]):
         self.boxes = list(boxes)
@@ -536,8 +603,14 @@ class OverlapIndex:
             self.per_dim[d] = self._index(d)
 
     def _index(self, d: int):
+        """An input on which every box is an interval is indexed by the
+        boxes' bounds (`interval_bounds`: box k meets box j there when
+        LO_k < HI_j and HI_k > LO_j, one AND); any other by segments."""
+        size = self.dims[d].size
+        if all(_interval(box[d]) for box in self.boxes if d in box):
+            return None, interval_bounds(d, self.boxes, size)
         box_runs: dict[int, list[tuple[int, int]]] = {}
-        seg_of, table = segments(self.boxes, d, self.dims[d].size, box_runs)
+        seg_of, table = segments(self.boxes, d, size, box_runs)
         seg_runs = {j: [(seg_of[a], seg_of[b]) for a, b in spans] for j, spans in box_runs.items()}
         return table, seg_runs
 
@@ -545,11 +618,59 @@ class OverlapIndex:
         """Bit set of the boxes that share a point with box j (j included)."""
         out = self.all
         for d in self.boxes[j]:
-            table, seg_runs = self.per_dim[d]
-            hit = 0
-            for a, b in seg_runs[j]:
-                hit |= range_or(table, a, b)
-            out &= hit
+            table, index = self.per_dim[d]
+            if table is None:
+                lows, highs, lo_le, hi_ge = index
+                out &= lo_le[highs[j] - 1] & hi_ge[lows[j] + 1]
+            else:
+                hit = 0
+                for a, b in index[j]:
+                    hit |= range_or(table, a, b)
+                out &= hit
+            if not out:
+                break
+        return out
+
+
+class ContainIndex:
+    """Which boxes contain a region, as a bit set, without testing each.
+
+    Per input some box constrains: if every box is an interval there, the
+    bit sets of boxes starting at most / ending at least each value
+    (`interval_bounds`: box j contains the region's values when LO_j is at
+    most their lowest and HI_j past their highest); else the bit set of
+    the boxes allowing each value. A box that leaves an input free
+    contains any region there."""
+
+    def __init__(self, boxes: Sequence[Box], dims: Sequence[Dim]):
+        self.dims = dims
+        self.all = (1 << len(boxes)) - 1
+        self.per_dim: dict[int, tuple] = {}
+        for d in sorted({d for box in boxes for d in box}):
+            size = dims[d].size
+            if all(_interval(box[d]) for box in boxes if d in box):
+                _, _, lo_le, hi_ge = interval_bounds(d, boxes, size)
+                self.per_dim[d] = (lo_le, hi_ge)
+                continue
+            allowing = [0] * size
+            for j, box in enumerate(boxes):
+                m = box.get(d, dims[d].full)
+                for v in members(m):
+                    allowing[v] |= 1 << j
+            self.per_dim[d] = (None, allowing)
+
+    def containing(self, region: Box) -> int:
+        """Bit set of the boxes holding every point of `region`."""
+        out = self.all
+        for d, (lo_le, index) in self.per_dim.items():
+            r = region.get(d, self.dims[d].full)
+            if not r:
+                continue  # an empty region: inside every box
+            if lo_le is not None:
+                out &= lo_le[(r & -r).bit_length() - 1] & index[r.bit_length()]
+            else:
+                for v in members(r):
+                    out &= index[v]
             if not out:
                 break
         return out

@@ -12,9 +12,10 @@ add its points or not, as the runtime reads it).
 from __future__ import annotations
 
 from fractions import Fraction
+from functools import cached_property
 from typing import Sequence
 
-from clinrules.space.boxes import FALSE, TRUE, Box, and_dnf, complement, or_dnf, simplify
+from clinrules.space.boxes import FALSE, TRUE, Box, and_dnf, complement, intersect_all, or_dnf, simplify
 from clinrules.space.regions import PRESENCE, Dim, exact, walk
 
 _NEGATE = {">": "<=", "<=": ">", "<": ">=", ">=": "<", "=": "!=", "!=": "=",
@@ -59,6 +60,19 @@ def _none_hold(op: str, lo: Fraction, hi: Fraction, a: Fraction, b: Fraction | N
     return _all_hold(neg, lo, hi, a, b)
 
 
+def _conjunction(parts: list[list[Box]]) -> list[Box]:
+    """Where every part is yes (shortest parts first: the product stays small)."""
+    if set(map(len, parts)) == {1}:  # one box each (a table row's bounds)
+        box = intersect_all([part[0] for part in parts])
+        return FALSE if box is None else [box]
+    out = TRUE
+    for part in sorted(parts, key=len):
+        out = and_dnf(out, part)
+        if not out:
+            break
+    return out
+
+
 class Conditions:
     """Yes/no box sets of the condition nodes of one document."""
 
@@ -68,20 +82,29 @@ class Conditions:
         self.by_key = {d.key: d for d in dims if d.type != PRESENCE}
         self.presence = {d.key: d for d in dims if d.type == PRESENCE}
         self.defs = {d["key"]: d for d in doc.get("definitions", [])}
-        self.nodes: dict[int, dict] = {}
-        roots = [doc.get("scope")]
-        for definition in doc.get("definitions", []):
+        self._memo: dict[int, list[Box]] = {}  # 2 * id(node) + polarity (see `_get`)
+        self._scores: dict[tuple, list[Box]] = {}
+        self._masks: dict[tuple, list[Box]] = {}  # comparison of an input -> its box list
+        self._shared: dict[tuple, list[Box]] = {}  # see `_share`
+        self._points: dict[int, dict] = {}
+        self._support: dict[int, frozenset] = {}
+
+    @cached_property
+    def nodes(self) -> dict[int, dict]:
+        """Shared condition nodes by id (indexed on the first `node`
+        reference: most documents have none, and walking every condition
+        of a large table is a good part of building the space)."""
+        nodes: dict[int, dict] = {}
+        roots = [self.doc.get("scope")]
+        for definition in self.doc.get("definitions", []):
             roots.append(definition.get("condition"))
             roots.extend(item["condition"] for item in definition.get("items", []) or [])
-        roots.extend(rule.get("condition") for rule in doc.get("rules", []))
+        roots.extend(rule.get("condition") for rule in self.doc.get("rules", []))
         for root in roots:
             for node in walk(root):
                 if "id" in node:
-                    self.nodes[node["id"]] = node
-        self._memo: dict[tuple, list[Box]] = {}
-        self._masks: dict[tuple, list[Box]] = {}  # comparison of an input -> its box list
-        self._points: dict[int, dict] = {}
-        self._support: dict[int, frozenset] = {}
+                    nodes[node["id"]] = node
+        return nodes
 
     # -- public ---------------------------------------------------------
 
@@ -131,50 +154,50 @@ class Conditions:
     # -- construction ---------------------------------------------------
 
     def _get(self, node: dict, polarity: bool) -> list[Box]:
-        key = (id(node), polarity)
-        if key not in self._memo:
-            self._memo[key] = self._build(node, polarity)
-        return self._memo[key]
+        key = 2 * id(node) + polarity  # an int: no tuple per node for the collector to track
+        got = self._memo.get(key)
+        if got is None:
+            got = self._memo[key] = self._build(node, polarity)
+        return got
 
     def _build(self, node: dict, yes: bool) -> list[Box]:
         op = node["op"]
+        if (op == "compare" or op == "between") and not node.get("score"):
+            return self._compare(node, yes)
+        if op == "and" or op == "or":
+            # comparisons (most of a table's nodes) by their text key,
+            # without a memo entry per node
+            parts = [self._compare(arg, yes) if arg["op"] == "compare" and not arg.get("score")
+                     else self._get(arg, yes) for arg in node["args"]]
+            conjunction = (op == "and") == yes
+            return self._share(("and" if conjunction else "or", *map(id, parts)),
+                               lambda: _conjunction(parts) if conjunction else or_dnf(*parts))
+        if op == "not":
+            return self._get(node["arg"], not yes)
+        if op == "ref":
+            definition = self.defs[node["definition"]]
+            return self._get(definition["condition"], yes)
         if op == "const":
             return TRUE if bool(node["value"]) == yes else FALSE
         if op == "node":
             return self._get(self.nodes[node["id"]], yes)
-        if op == "not":
-            return self._get(node["arg"], not yes)
-        if op == "and" or op == "or":
-            parts = [self._get(arg, yes) for arg in node["args"]]
-            if (op == "and") == yes:
-                out = TRUE
-                for part in sorted(parts, key=len):
-                    out = and_dnf(out, part)
-                    if not out:
-                        break
-                return out
-            return or_dnf(*parts)
         if op == "at least":
             args = node["args"]
-            k = int(node["k"])
-            if yes:
-                return self._at_least(k, [self._get(a, True) for a in args])
-            return self._at_least(len(args) - k + 1, [self._get(a, False) for a in args])
-        if op == "ref":
-            definition = self.defs[node["definition"]]
-            return self._get(definition["condition"], yes)
+            k = int(node["k"]) if yes else len(args) - int(node["k"]) + 1
+            parts = [self._get(a, yes) for a in args]
+            return self._share(("at least", k, *map(id, parts)), lambda: self._at_least(k, parts))
         if op == "input":
             dim = self.by_key[node["input"]]
-            return [{dim.index: 1 << (0 if yes else 1)}]
+            return self._atom(dim.index, 1 << (0 if yes else 1))
         if op == "known":
             want_known = bool(node["known"]) == yes
             present = self.presence.get(node["input"])
             if present is not None:  # the space of completions
-                return [{present.index: 1 if want_known else 2}]
+                return self._atom(present.index, 1 if want_known else 2)
             dim = self.by_key[node["input"]]
             if want_known:
-                return [{dim.index: dim.known}] if dim.missing else TRUE
-            return [{dim.index: dim.missing_bit}] if dim.missing else FALSE
+                return self._atom(dim.index, dim.known) if dim.missing else TRUE
+            return self._atom(dim.index, dim.missing_bit) if dim.missing else FALSE
         if op == "in":
             dim = self.by_key[node["input"]]
             chosen = {" ".join(o.split()).casefold() for o in node["options"]}
@@ -183,28 +206,41 @@ class Conditions:
                 mask = dim.known & ~mask
             if not yes:
                 mask = dim.known & ~mask
-            return [{dim.index: mask}] if mask else FALSE
-        if op in ("compare", "between"):
+            return self._atom(dim.index, mask)
+        if op == "compare" or op == "between":  # on a score
             cmp = node["cmp"] if op == "compare" else "between"
-            if not node.get("score"):
-                # a large table compares each input with the same few
-                # thresholds again and again: one mask per comparison text
-                key = (node["input"], cmp if yes else _NEGATE[cmp],
-                       node["value"] if op == "compare" else node["low"], node.get("high"))
-                found = self._masks.get(key)
-                if found is None:
-                    found = self._masks[key] = self._build_compare(node, op, cmp, yes)
-                return found
             a = exact(node["value"] if op == "compare" else node["low"])
             b = exact(node["high"]) if op == "between" else None
-            if not yes:
-                cmp = _NEGATE[cmp]
-            if node.get("score"):
-                return self._score(node["score"], cmp, a, b)
-            dim = self.by_key[node["input"]]
-            mask = self._compare_mask(dim, cmp, a, b)
-            return [{dim.index: mask}] if mask else FALSE
+            return self._score(node["score"], cmp if yes else _NEGATE[cmp], a, b)
         raise ValueError(f"unknown condition op {op!r}")
+
+    def _share(self, key: tuple, make) -> list[Box]:
+        """One list for every node built the same way (from the same part
+        lists, or one input's same mask): a large table repeats its
+        conditions, and the analysis memoises its questions per list.
+        Parts are named by id: each is a list this object keeps in its
+        memos for its life (or TRUE/FALSE), so no other list takes its id."""
+        got = self._shared.get(key)
+        if got is None:
+            got = self._shared[key] = make()
+        return got
+
+    def _atom(self, d: int, mask: int) -> list[Box]:
+        """Patients whose input d has a value of `mask`."""
+        return self._share(("box", d, mask), lambda: [{d: mask}]) if mask else FALSE
+
+    def _compare(self, node: dict, yes: bool) -> list[Box]:
+        """A comparison of an input: a large table compares each input
+        with the same few thresholds again and again, so one mask per
+        comparison text."""
+        op = node["op"]
+        cmp = node["cmp"] if op == "compare" else "between"
+        key = (node["input"], cmp if yes else _NEGATE[cmp],
+               node["value"] if op == "compare" else node["low"], node.get("high"))
+        found = self._masks.get(key)
+        if found is None:
+            found = self._masks[key] = self._build_compare(node, op, cmp, yes)
+        return found
 
     def _build_compare(self, node: dict, op: str, cmp: str, yes: bool) -> list[Box]:
         a = exact(node["value"] if op == "compare" else node["low"])
@@ -212,19 +248,19 @@ class Conditions:
         if not yes:
             cmp = _NEGATE[cmp]
         dim = self.by_key[node["input"]]
-        mask = self._compare_mask(dim, cmp, a, b)
-        return [{dim.index: mask}] if mask else FALSE
+        return self._atom(dim.index, self._compare_mask(dim, cmp, a, b))
 
     def _split(self, dim: Dim, t: Fraction) -> tuple[int, int, int]:
         """Masks of the regions below, at and above the threshold `t`
         (every threshold is a region boundary, so no region straddles it)."""
         points = self._points.get(dim.index)
         if points is None:
-            points = {r.lo: i for i, r in enumerate(dim.values) if r.point}
+            # keyed by (numerator, denominator): hashing a Fraction is slow
+            points = {(r.lo.numerator, r.lo.denominator): i for i, r in enumerate(dim.values) if r.point}
             self._points[dim.index] = points
         n = len(dim.values)
-        if t in points:
-            i = points[t]
+        i = points.get((t.numerator, t.denominator))
+        if i is not None:
             return (1 << i) - 1, 1 << i, dim.known & ~((1 << (i + 1)) - 1)
         first = dim.values[0] if n else None
         if first is not None and (first.lo is not None and t < first.lo):
@@ -270,8 +306,8 @@ class Conditions:
         """Patients for whom the comparison holds for every sum the score
         can still take (items with unknown truth may count or not)."""
         memo_key = ("score", key, cmp, a, b)
-        if memo_key in self._memo:
-            return self._memo[memo_key]
+        if memo_key in self._scores:
+            return self._scores[memo_key]
         definition = self.defs[key]
         items = []
         ext = self.missing_inputs()
@@ -311,5 +347,5 @@ class Conditions:
             return out
 
         result = simplify(rec(0, frozenset([Fraction(0)])))
-        self._memo[memo_key] = result
+        self._scores[memo_key] = result
         return result

@@ -19,7 +19,7 @@ import math
 from functools import lru_cache
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Iterator
+from typing import Collection, Iterator
 
 MISSING = "missing"
 
@@ -185,37 +185,49 @@ def _thresholds(doc: dict, extra: list[dict]) -> tuple[dict, dict]:
                         how = node.get(text)
                         seen[node[bound]] = (n, how) if how else None
                         n += 1
-    points: dict[str, set[Fraction]] = {}
-    written: dict[str, dict[Fraction, str]] = {}
+    # numbers keyed by (numerator, denominator), equal exactly when the
+    # numbers are (hashing a Fraction is slow, and a table has thousands)
+    points: dict[str, dict[tuple[int, int], Fraction]] = {}
+    written: dict[str, dict[tuple[int, int], str]] = {}
     for key, seen in texts.items():
-        values = points[key] = set()
-        first: dict[Fraction, tuple] = {}
+        values = points[key] = {}
+        first: dict[tuple[int, int], tuple] = {}
         for text, how in seen.items():
             value = exact(text)
-            values.add(value)
-            if how is not None and (value not in first or how < first[value]):
-                first[value] = how  # the earliest writing of this number, whatever its text
-        written[key] = {value: how[1] for value, how in first.items()}
+            number = (value.numerator, value.denominator)
+            values[number] = value
+            if how is not None and (number not in first or how < first[number]):
+                first[number] = how  # the earliest writing of this number, whatever its text
+        written[key] = {number: how[1] for number, how in first.items()}
     return {"points": points, "written": written}, missing
 
 
-def numeric_regions(cuts: set[Fraction], rng: dict | None, written: dict) -> tuple[Region, ...]:
+def numeric_regions(cuts: Collection[Fraction], rng: dict | None, written: dict) -> tuple[Region, ...]:
+    """The regions of a numeric input cut at `cuts` (distinct numbers),
+    inside its range; `written[(numerator, denominator)]` is how a
+    threshold was written."""
     lo = exact(str(rng["min"])) if rng and rng.get("min") is not None else None
     hi = exact(str(rng["max"])) if rng and rng.get("max") is not None else None
-    inside = sorted(c for c in cuts if (lo is None or c > lo) and (hi is None or c < hi))
+    # ordered by exact integer keys (value times a common denominator):
+    # comparing Fractions is slow, and a large table has thousands of cuts
+    scale = math.lcm(*(c.denominator for c in cuts), *(e.denominator for e in (lo, hi) if e is not None))
+    key = lambda c: c.numerator * (scale // c.denominator)  # noqa: E731
+    low = None if lo is None else key(lo)
+    high = None if hi is None else key(hi)
+    inside = sorted((c for c in cuts if (low is None or key(c) > low) and (high is None or key(c) < high)), key=key)
     regions: list[Region] = []
     prev = lo
     if lo is not None:
-        regions.append(Region(lo, lo, True, written.get(lo)))
+        regions.append(Region(lo, lo, True, written.get((lo.numerator, lo.denominator))))
     for cut in inside:
         regions.append(Region(prev, cut, False))
-        regions.append(Region(cut, cut, True, written.get(cut)))
+        regions.append(Region(cut, cut, True, written.get((cut.numerator, cut.denominator))))
         prev = cut
     if hi is not None and lo is not None and hi == lo:
         return tuple(regions)
     regions.append(Region(prev, hi, False))
     if hi is not None:
-        regions.append(Region(hi, hi, True, written.get(hi)))
+        regions.append(Region(hi, hi, True, written.get((hi.numerator, hi.denominator))))
     return tuple(regions)
 
 
@@ -243,7 +255,7 @@ def build_dims(doc: dict, extra: list[dict] | None = None, *, presence: bool = F
             values = tuple(" ".join(o.split()).casefold() for o in spec["options"])
         else:
             own = cuts["written"].get(key, {})
-            values = numeric_regions(cuts["points"].get(key, set()), spec.get("range"), own)
+            values = numeric_regions(cuts["points"].get(key, {}).values(), spec.get("range"), own)
         dims.append(Dim(index, key, spec["name"], kind, values, not presence, spec))
     if presence:
         for spec in doc.get("inputs", []):

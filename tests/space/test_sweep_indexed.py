@@ -1,6 +1,8 @@
 """The indexed coverage sweep (`space.boxes._Indexed`, used from
 `INDEXED_FROM` boxes on) must find exactly what the plain sweep finds: the
-same uncovered regions, in the same order, by the same splits. Random box
+same uncovered regions, in the same order, by the same splits; so must the
+sweeps that skip regions a few boxes cover. Coverage by subtraction and
+`ContainIndex` are checked against the sweep and brute force. Random box
 sets over numeric inputs (intervals, and masks with holes), options and
 yes/no, with and without a missing value, inside random spaces."""
 
@@ -75,3 +77,42 @@ def test_a_large_partition_takes_the_indexed_path_and_finds_its_hole():
     sweep = boxes.Sweep(cells, {}, dims)
     assert sweep._indexed is not None
     assert sweep.uncovered() == [{0: 1 << 7, 1: 1 << 30}]
+
+
+@settings(max_examples=150, deadline=None)
+@given(problems())
+def test_skipping_covered_regions_changes_no_leftover(problem):
+    """Both sweeps skip a region a few live boxes cover (`covered_by_few`):
+    the same regions, in the same order, as without skipping."""
+    found, space, dims = problem
+    for threshold in (10**9, 1):
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr(boxes, "FEW", 0)
+            unskipped = _leftovers(mp, threshold, found, space, dims)
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr(boxes, "PIECES", 10**9)
+            assert _leftovers(mp, threshold, found, space, dims) == unskipped
+
+
+@settings(max_examples=200, deadline=None)
+@given(problems())
+def test_coverage_by_subtraction_agrees_with_the_sweep(problem):
+    found, space, dims = problem
+    region = {d: m for d, m in space.items() if m}
+    few = found[:boxes.FEW]
+    by_sweep = boxes.Sweep(few, region, dims).first_uncovered() is None
+    assert boxes.covered_by_few(region, few, dims) in (by_sweep, None)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(boxes, "PIECES", 10**9)
+        assert boxes.covered_by_few(region, few, dims) == by_sweep
+
+
+@settings(max_examples=150, deadline=None)
+@given(problems())
+def test_contain_index_finds_exactly_the_boxes_holding_a_region(problem):
+    found, space, dims = problem
+    expected = 0
+    for j, box in enumerate(found):
+        if all(not space.get(d, dims[d].full) & ~m for d, m in box.items()):
+            expected |= 1 << j
+    assert boxes.ContainIndex(found, dims).containing(space) == expected
