@@ -232,7 +232,13 @@ class Lowering:
     def _compare(self, cond: ast.Compare) -> dict:
         if isinstance(cond.subject, ast.FirstKnown):
             return self._first_known(cond)
-        written = values.written(cond.value)
+        value = cond.value
+        key = ("compare", cond.subject.key, cond.op, cond.words, value.number, value.unit)
+        done = self.comp.lowered.get(key)
+        if done is not None:
+            return done.copy()
+        problems = len(self.comp.diagnostics)
+        written = values.written(value)
         op_text = WORD_OPS.get(cond.op, cond.op) if cond.words else cond.op
         text = f"{spell(self._display(cond.subject))} {op_text} {written}"
         out = {"op": "compare", "cmp": cond.op, "written": written, "text": text, "value": "0"}
@@ -242,14 +248,25 @@ class Lowering:
             return out
         role, measure = found
         out[role] = cond.subject.key
-        value = values.resolve(self.comp, cond.value, measure)
-        if value is not None:
-            out["value"] = exact_str(value)
+        resolved = values.resolve(self.comp, value, measure)
+        if resolved is not None:
+            out["value"] = exact_str(resolved)
+        self._keep(key, out, role, problems)
         return out
+
+    def _keep(self, key: tuple, out: dict, role: str, problems: int) -> None:
+        """Remember a comparison of an input lowered without a problem (see `Compilation.lowered`)."""
+        if role == "input" and len(self.comp.diagnostics) == problems:
+            self.comp.lowered[key] = out.copy()
 
     def _between(self, cond: ast.Between) -> dict:
         if isinstance(cond.subject, ast.FirstKnown):
             return self._first_known(cond)
+        key = ("between", cond.subject.key, cond.low.number, cond.low.unit, cond.high.number, cond.high.unit)
+        done = self.comp.lowered.get(key)
+        if done is not None:
+            return done.copy()
+        problems = len(self.comp.diagnostics)
         low_w, high_w = values.written(cond.low), values.written(cond.high)
         text = f"{spell(self._display(cond.subject))} between {low_w} and {high_w}"
         out = {"op": "between", "written_low": low_w, "written_high": high_w, "text": text,
@@ -274,6 +291,7 @@ class Lowering:
                         f"`between {cond.high.number} and {cond.low.number} {lent}`" if lent else f"`between {high_w} and {low_w}`"),
                 )
             out["low"], out["high"] = exact_str(low), exact_str(high)
+        self._keep(key, out, role, problems)
         return out
 
     # --- first known of [A, B, ...] ---------------------------------------------------

@@ -54,6 +54,10 @@ class Compilation:
     rules: list[dict] = field(default_factory=list)
     doc: dict | None = None
     measures: dict = field(default_factory=dict)  # input key -> values.Measure, made once per input
+    # (form, input key, operator, values as written) -> the comparison's IR node
+    # without its place, once lowered without a problem: a table repeats its
+    # thresholds, and the same comparison lowers the same way wherever it stands
+    lowered: dict = field(default_factory=dict)
 
     def error(self, code: str, message: str, loc: Location | None, hint: str | None = None) -> None:
         self.diagnostics.append(

@@ -43,8 +43,10 @@ from bisect import bisect_left as _bisect
 from importlib import resources
 
 from clinrules.dsl import ast
+from clinrules.dsl.ast import name_key as _name_key
 from clinrules.dsl.strings import number_text, string_text
 from clinrules.errors import Location
+from clinrules.limits import MAX_NESTING
 
 # sha256 of rules.lark this reader mirrors (see the module docstring).
 GRAMMAR_SHA256 = "3f1336f466d9f95d13ccad2d3b41ee1c7e1ee50764c5ad2f9f4040d4aed78f07"
@@ -66,8 +68,9 @@ def _loc(line: int, column: int, end_line: int, end_column: int) -> Location:
 
 
 def _name_node(text: str, loc: Location, quoted: bool = False) -> ast.Name:
+    """With its `key` already in place (what the cached property would compute on first use)."""
     node = _new(ast.Name)
-    _set(node, "__dict__", {"text": text, "loc": loc, "quoted": quoted})
+    _set(node, "__dict__", {"text": text, "loc": loc, "quoted": quoted, "key": _name_key(text)})
     return node
 
 
@@ -168,12 +171,17 @@ def _words_alt(names) -> str:
     return _trie([k for k, v in _KEYWORDS.items() if v in names]) + _B
 
 
+def _keyword_p(name: str) -> str:
+    """The grammar's regex for keyword `name` (to be compiled with re.I)."""
+    (word,) = [w for w, n in _KEYWORDS.items() if n == name]
+    return re.escape(word) + _B
+
+
 class _KeywordRegexes(dict):
     """Keyword name -> the grammar's regex for it, compiled on first use (import stays cheap)."""
 
     def __missing__(self, name: str):
-        (word,) = [w for w, n in _KEYWORDS.items() if n == name]
-        match = self[name] = re.compile(re.escape(word) + _B, re.I).match
+        match = self[name] = re.compile(_keyword_p(name), re.I).match
         return match
 
 
@@ -193,6 +201,12 @@ _CANNOT_START_NAME = frozenset({"and", "or", "then", "because"})
 _CMP_OPS = {"==": "=", "≥": ">=", "≤": "<=", "≠": "!="}
 _WORD_OPS = {"LEAST": ">=", "MOST": "<=", "MORE": ">", "LESS": "<"}
 _QUOTES = ('"', "“")
+# How many conditions (`condition`) and NOTs the reader opens one inside another
+# before it gives up. Each adds at most three nested nodes (the Group or Count
+# around it, an Or, an And) or one (a Not), and a `no NAME` one more: so a tree
+# read here nests at most 3 * _LEVELS + 1 <= MAX_NESTING levels, and never needs
+# the parser's nesting check (a deeper text is Lark's, and checked).
+_LEVELS = (MAX_NESTING - 1) // 3
 
 # Fast paths, each the same reading as the step-by-step code below for the
 # texts it matches (and nothing is concluded from a failed match):
@@ -211,6 +225,17 @@ _VALUE_P = (f"({_RE['NUMBER'].pattern})(?:\\s*(?!{_words_alt(set(_KEYWORDS.value
 _VALUE_RE = re.compile(_VALUE_P, re.I).match
 # `CMP value` right after a name
 _CMP_VALUE = re.compile(f"\\s*({_RE['CMP'].pattern})\\s*{_VALUE_P}", re.I).match
+# `NAME CMP value` where a condition starts, the usual condition: `_COND_FIRST`,
+# `_NAME_REST` (atomic, so that a failed match gives up at once) and `_CMP_VALUE`
+_COMPARISON = re.compile(
+    f"((?>{_COND_FIRST.__self__.pattern}{_NAME_REST.__self__.pattern}))"
+    f"\\s*({_RE['CMP'].pattern})\\s*{_VALUE_P}", re.I).match
+# `because "TEXT" [1, 2]`, the usual reason: the string and the citations (no
+# comments in between, no trailing comma)
+_BECAUSE_TAIL = re.compile(
+    f"{_keyword_p('BECAUSE')}\\s*((?:{_RE['STRING'].pattern}))\\s*\\[((?:\\s*\\d+\\s*,)*\\s*\\d+)\\s*\\]",
+    re.I).match
+_DIGITS = re.compile(r"\d+").finditer
 
 
 def _keyword(word: str):
@@ -245,6 +270,10 @@ class _Reader:
         self.n = len(src)
         self.nls = [m.start() for m in _NEWLINE.finditer(src)]  # offsets of the line breaks
         self.comments: list[_Comment] = []
+        # the line `where` found last: offsets [line_first, line_stop] and its number
+        # (most tokens are on the line of the one before: no search for those)
+        self.line_first, self.line_stop, self.line_no = self.n + 1, -1, 0
+        self.level = 0  # conditions (and NOTs) open around `pos`: see `_LEVELS`
         self.pos = 0
         self._skip(0)
 
@@ -252,15 +281,23 @@ class _Reader:
 
     def where(self, start: int, end: int) -> Location:
         """The Location of the text from offset `start` to `end` (as Lark's tokens count)."""
+        loc = _new(Location)  # `_loc`, inline: this is the reader's most frequent step
+        first = self.line_first
+        if first <= start and end <= self.line_stop:  # on the line found last
+            line = self.line_no
+            _set(loc, "__dict__", {"line": line, "column": start - first + 1,
+                                   "end_line": line, "end_column": end - first + 1})
+            return loc
         nls = self.nls
         i = _bisect(nls, start)
         first = nls[i - 1] + 1 if i else 0
-        j = _bisect(nls, end, i)
-        loc = _new(Location)  # `_loc`, inline: this is the reader's most frequent step
-        if j == i:
+        stop = nls[i] if i < len(nls) else self.n
+        self.line_first, self.line_stop, self.line_no = first, stop, i + 1
+        if end <= stop:
             _set(loc, "__dict__", {"line": i + 1, "column": start - first + 1,
                                    "end_line": i + 1, "end_column": end - first + 1})
         else:
+            j = _bisect(nls, end, i)
             _set(loc, "__dict__", {"line": i + 1, "column": start - first + 1,
                                    "end_line": j + 1, "end_column": end - nls[j - 1]})
         return loc
@@ -314,10 +351,23 @@ class _Reader:
             raise Bail
         return self._fixed(m.end())
 
+    def skip_keyword(self, kw: str) -> None:
+        """`expect_keyword` where the keyword's place is not wanted."""
+        m = _KW_RE[kw](self.src, self.pos)
+        if m is None:
+            raise Bail
+        self._skip(m.end())
+
     def char(self, ch: str) -> Location:
         if not self.src.startswith(ch, self.pos):
             raise Bail
         return self._fixed(self.pos + 1)
+
+    def skip_char(self, ch: str) -> None:
+        """`char` where the character's place is not wanted."""
+        if not self.src.startswith(ch, self.pos):
+            raise Bail
+        self._skip(self.pos + 1)
 
     def at(self, ch: str) -> bool:
         return self.src.startswith(ch, self.pos)
@@ -393,7 +443,7 @@ class _Reader:
 
     def names_list(self) -> tuple[list, Location]:
         """`[A, B]` after `of` (`[` included): the names and the `]`."""
-        self.char("[")
+        self.skip_char("[")
         names = [self.name()]
         while self.at(","):
             self._skip(self.pos + 1)
@@ -437,13 +487,18 @@ class _Reader:
     # --- conditions -------------------------------------------------------------------
 
     def condition(self):
+        self.level += 1
+        if self.level > _LEVELS:
+            raise Bail
         first = self.and_cond()
         if _OR(self.src, self.pos) is None:
+            self.level -= 1
             return first
         args = [first]
         while (m := _OR(self.src, self.pos)) is not None:
             self._skip(m.end())
             args.append(self.and_cond())
+        self.level -= 1
         return ast.Or(tuple(args), _span(first.loc, args[-1].loc))
 
     def and_cond(self):
@@ -457,13 +512,28 @@ class _Reader:
         return ast.And(tuple(args), _span(first.loc, args[-1].loc))
 
     def not_cond(self):
-        m = _COND_FIRST(self.src, self.pos)
+        src, start = self.src, self.pos
+        m = _COMPARISON(src, start)
+        if m is not None:  # `NAME CMP value`, the usual condition: `_rest` and `comparison` in one
+            end = m.end(1)
+            text = m.group(1)
+            if not text.isalpha():  # more than one word (an all-letters name is one WORD)
+                text = " ".join(_PIECES(src, start, end))
+            subject = _name_node(text, self.where(start, end))
+            op = m.group(2)
+            value = self._value(m, 3)
+            return _compare_node(subject, _CMP_OPS.get(op, op), value, False, _span(subject.loc, value.loc))
+        m = _COND_FIRST(src, start)
         if m is not None:  # a plain name: the usual case
             return self.after_name(self._rest(m))
         kw, w, end = self.word()
         if kw == "NOT":
             tok = self._fixed(end)
+            self.level += 1
+            if self.level > _LEVELS:
+                raise Bail
             arg = self.not_cond()
+            self.level -= 1
             return ast.Not(arg, "not", _span(tok, arg.loc))
         if kw == "NO":
             tok = self._fixed(end)
@@ -489,7 +559,7 @@ class _Reader:
         if kw == "FIRST" and nkw == "KNOWN":
             return self.after_first_known(tok)
         if kw == "AT" and nkw == "LEAST":
-            self.expect_keyword("LEAST")
+            self.skip_keyword("LEAST")
             k, _ = self.regex(_INT)
             return self.count("at least", int(k), tok)
         if kw in ("ANY", "ALL", "NONE") and nkw == "OF":
@@ -498,8 +568,8 @@ class _Reader:
         return self.after_name(self.led_name(w, start, end, True))
 
     def count(self, kind: str, k, first: Location):
-        self.expect_keyword("OF")
-        self.char("[")
+        self.skip_keyword("OF")
+        self.skip_char("[")
         args = [self.condition()]
         while self.at(","):
             self._skip(self.pos + 1)
@@ -510,8 +580,8 @@ class _Reader:
         return ast.Count(kind, k, tuple(args), _span(first, close))
 
     def after_first_known(self, first: Location):
-        self.expect_keyword("KNOWN")
-        self.expect_keyword("OF")
+        self.skip_keyword("KNOWN")
+        self.skip_keyword("OF")
         names, close = self.names_list()
         subject = ast.FirstKnown(tuple(names), _span(first, close))
         return self.comparison(subject, options=False)
@@ -537,7 +607,7 @@ class _Reader:
         if kw == "BETWEEN":
             self._skip(end)
             low = self.value()
-            self.expect_keyword("AND")
+            self.skip_keyword("AND")
             high = self.value()
             return ast.Between(subject, low, high, _span(subject.loc, high.loc))
         if kw != "IS":
@@ -551,7 +621,7 @@ class _Reader:
             self._skip(end)
             nkw = self.keyword()
             if nkw in ("LEAST", "MOST"):
-                self.expect_keyword(nkw)
+                self.skip_keyword(nkw)
                 value = self.value()
                 return _compare_node(subject, _WORD_OPS[nkw], value, True, _span(subject.loc, value.loc))
             if not options:
@@ -562,7 +632,7 @@ class _Reader:
             return ast.IsOption(subject, (option,), False, False, _span(subject.loc, option.loc))
         if kw in ("MORE", "LESS"):
             self._skip(end)
-            self.expect_keyword("THAN")
+            self.skip_keyword("THAN")
             value = self.value()
             return _compare_node(subject, _WORD_OPS[kw], value, True, _span(subject.loc, value.loc))
         if not options:
@@ -574,7 +644,7 @@ class _Reader:
             kw, w, end = self.word()
         if kw == "ONE":
             self._skip(end)
-            self.expect_keyword("OF")
+            self.skip_keyword("OF")
             names, close = self.names_list()
             return ast.IsOption(subject, tuple(names), negated, True, _span(subject.loc, close))
         if kw == "MISSING" or kw == "KNOWN":
@@ -593,15 +663,15 @@ class _Reader:
             raise Bail
         version = scope = None
         if self.keyword() == "VERSION_KW":
-            self.expect_keyword("VERSION_KW")
+            self.skip_keyword("VERSION_KW")
             if self.src.startswith(_QUOTES, self.pos):
                 raw, last = self.string()
                 version = string_text(raw).strip()
             else:
                 version, last = self.regex(_VERSION)
         if self.keyword() == "APPLIES":
-            self.expect_keyword("APPLIES")
-            self.expect_keyword("WHEN")
+            self.skip_keyword("APPLIES")
+            self.skip_keyword("WHEN")
             scope = self.condition()
             last = scope.loc
         return ast.Header(" ".join(title.split()), version, scope, _span(first, last))
@@ -631,14 +701,14 @@ class _Reader:
     def source(self) -> ast.Source:
         first = self.expect_keyword("SOURCE")
         number, _ = self.regex(_INT)
-        self.char(":")
+        self.skip_char(":")
         raw, last = self.string()
         return ast.Source(int(number), string_text(raw), _span(first, last))
 
     def input(self) -> ast.Input:
         first = self.expect_keyword("INPUT")
         name = self.name()
-        self.char(":")
+        self.skip_char(":")
         kw, w, end = self.word()
         unit = None
         options = ()
@@ -649,12 +719,12 @@ class _Reader:
             kind = "number"
             type_first = type_last = self._fixed(end)
             if self.keyword() == "IN":
-                self.expect_keyword("IN")
+                self.skip_keyword("IN")
                 unit, type_last = self.regex(_UNIT)
         elif kw == "ONE":
             kind = "one of"
             type_first = self._fixed(end)
-            self.expect_keyword("OF")
+            self.skip_keyword("OF")
             names, type_last = self.names_list()
             options = tuple(names)
         else:
@@ -662,17 +732,17 @@ class _Reader:
         low = high = molar_mass = typical = None
         end_loc = type_last
         if self.keyword() == "FROM":
-            self.expect_keyword("FROM")
+            self.skip_keyword("FROM")
             low = self.value()
-            self.expect_keyword("TO")
+            self.skip_keyword("TO")
             high = self.value()
             type_last = end_loc = high.loc
         if self.at(","):
             self._skip(self.pos + 1)
             kw = self.keyword()
             if kw == "MOLAR":
-                self.expect_keyword("MOLAR")
-                self.expect_keyword("MASS")
+                self.skip_keyword("MOLAR")
+                self.skip_keyword("MASS")
                 molar_mass = self.value()
                 type_last = end_loc = molar_mass.loc
                 if self.at(","):
@@ -682,7 +752,7 @@ class _Reader:
             elif kw != "TYPICAL":
                 raise Bail
         if self.keyword() == "TYPICAL":
-            self.expect_keyword("TYPICAL")
+            self.skip_keyword("TYPICAL")
             typical = self.value()
             end_loc = typical.loc
         itype = ast.InputType(kind, unit, options, low, high, _span(type_first, type_last), molar_mass)
@@ -691,11 +761,11 @@ class _Reader:
     def define(self) -> ast.Define:
         first = self.expect_keyword("DEFINE")
         name = self.name()
-        self.char(":")
+        self.skip_char(":")
         if self.keyword() == "SCORE":
             score_first = self.expect_keyword("SCORE")
-            self.expect_keyword("OF")
-            self.char("[")
+            self.skip_keyword("OF")
+            self.skip_char("[")
             items = [self.score_item()]
             while self.at(","):
                 self._skip(self.pos + 1)
@@ -710,32 +780,32 @@ class _Reader:
 
     def score_item(self) -> ast.ScoreItem:
         condition = self.condition()
-        self.char(":")
+        self.skip_char(":")
         number, loc = self.regex(_NUMBER)
         return ast.ScoreItem(condition, number_text(number), _span(condition.loc, loc))
 
     def decision(self) -> ast.Decision:
         first = self.expect_keyword("DECISION")
         name = self.name()
-        self.char(":")
+        self.skip_char(":")
         kw, w, end = self.word()
         if kw not in ("ONE", "ANY"):
             raise Bail
         kind = "one of" if kw == "ONE" else "any of"
         self._skip(end)
-        self.expect_keyword("OF")
+        self.skip_keyword("OF")
         names, last = self.names_list()
         policy = None
         kw = self.keyword()
         if kw == "WITH":
-            self.expect_keyword("WITH")
+            self.skip_keyword("WITH")
             kw = self.keyword()
             if kw == "PRIORITY":
                 policy, last = "priority", self.expect_keyword("PRIORITY")
             elif kw != "FIRST":
                 raise Bail
         if kw == "FIRST":
-            self.expect_keyword("FIRST")
+            self.skip_keyword("FIRST")
             policy, last = "first match", self.expect_keyword("MATCH")
         if policy is not None and kind == "any of":
             raise Bail  # the builder's error, told by Lark
@@ -744,7 +814,7 @@ class _Reader:
     def code(self) -> ast.Code:
         first = self.expect_keyword("CODE")
         name = self.name()
-        self.char(":")
+        self.skip_char(":")
         if self.src.startswith(_QUOTES, self.pos):
             raw, _ = self.string()
             system = string_text(raw).strip()
@@ -760,7 +830,7 @@ class _Reader:
     def named_rule(self) -> ast.Rule:
         first = self.expect_keyword("RULE")
         name = self.name()
-        self.char(":")
+        self.skip_char(":")
         kw, w, end = self.word()
         if kw == "OTHERWISE":
             self._skip(end)
@@ -768,7 +838,7 @@ class _Reader:
         elif kw == "IF":
             self._skip(end)
             condition = self.condition()
-            self.expect_keyword("THEN")
+            self.skip_keyword("THEN")
         else:
             raise Bail
         return self.rule_rest(name, condition, first)
@@ -776,7 +846,7 @@ class _Reader:
     def bare_rule(self) -> ast.Rule:
         first = self.expect_keyword("IF")
         condition = self.condition()
-        self.expect_keyword("THEN")
+        self.skip_keyword("THEN")
         return self.rule_rest(None, condition, first)
 
     def rule_rest(self, name, condition, first: Location) -> ast.Rule:
@@ -805,6 +875,13 @@ class _Reader:
         return ast.Action(option, chosen, _span(option.loc, chosen.loc))
 
     def because(self) -> ast.Because:
+        m = _BECAUSE_TAIL(self.src, self.pos)
+        if m is not None:  # `because "TEXT" [1, 2]`: the steps below in one match
+            citations = tuple(ast.Citation(int(d.group()), self.where(d.start(), d.end()))
+                              for d in _DIGITS(self.src, m.start(2), m.end(2)))
+            loc = self.where(m.start(), m.end())
+            self._skip(m.end())
+            return ast.Because(string_text(m.group(1)), citations, loc)
         first = self.expect_keyword("BECAUSE")
         text = ""
         last = None
