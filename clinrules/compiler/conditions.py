@@ -19,6 +19,7 @@ from clinrules.compiler.names import closest, did_you_mean, spell
 from clinrules.compiler.numbers import bad_number_message, exact_str, parse_exact
 from clinrules.compiler.state import Compilation, InputInfo
 from clinrules.dsl import ast
+from clinrules.limits import MAX_NESTING
 
 WORD_OPS = {">=": "is at least", "<=": "is at most", ">": "is more than", "<": "is less than"}
 _YES = {"yes", "true"}
@@ -42,13 +43,25 @@ def compile_conditions(comp: Compilation) -> None:
             compiled = {"kind": "condition", "condition": lowering.node(stmt.body)}
         comp.definitions.setdefault(stmt.name.key, compiled)
         comp.references.setdefault(stmt.name.key, lowering.references)
-    for stmt in comp.statements(ast.Rule):
-        node = None if stmt.condition is None else Lowering(comp, owner=None).node(stmt.condition)
+    # A definition's key names a definition (and not also a decision, say): then
+    # a rule reads a definition or a score exactly when its `references` say so.
+    named = all(comp.symbol(key, "definition") is not None for key in comp.definitions)
+    for index, stmt in enumerate(comp.statements(ast.Rule)):
+        lowering = Lowering(comp, owner=None)
+        node = None if stmt.condition is None else lowering.node(stmt.condition)
         comp.rules.append({"condition": node})
+        if named and not lowering.references and lowering.deepest - 1 + _TERMINAL_LEVELS <= MAX_NESTING:
+            comp.shallow.add(index)
 
 
 # condition type -> its Lowering method, filled on first use
 _LOWER: dict[type, Callable] = {}
+# The most levels of IR one `Lowering.node` call makes without calling `node`
+# again: `first known of` lowers to or > and > or > compare. Every other call
+# makes one level above the calls it makes, or two at most (`no NAME`, `is no`)
+# where it makes none. So a condition lowered with `node` calls nested
+# `deepest` deep nests at most `deepest - 1 + _TERMINAL_LEVELS` levels.
+_TERMINAL_LEVELS = 4
 
 
 def _points(comp: Compilation, item: ast.ScoreItem) -> str:
@@ -72,6 +85,7 @@ class Lowering:
         self.comp = comp
         self.owner = owner
         self.references: list[tuple[str, object]] = []
+        self.depth = self.deepest = 0  # `node` calls open, and the most ever open
 
     # --- dispatch -----------------------------------------------------------
 
@@ -79,7 +93,11 @@ class Lowering:
         method = _LOWER.get(type(cond))
         if method is None:
             method = _LOWER[type(cond)] = getattr(Lowering, "_" + type(cond).__name__.lower())
+        self.depth += 1
+        if self.depth > self.deepest:
+            self.deepest = self.depth
         out = method(self, cond)
+        self.depth -= 1
         loc = cond.loc
         out["at"] = {"line": loc.line, "column": loc.column}  # Location.as_dict, without the call
         return out

@@ -19,8 +19,10 @@ def check_nesting(comp: Compilation) -> None:
         key: (comp.symbols[key].display if key in comp.symbols else key, body)
         for key, body in comp.definitions.items()
     }
+    shallow = comp.shallow
     rules = [
-        (stmt.name.text if stmt.name is not None else f"rule {index + 1}", compiled["condition"])
+        (stmt.name.text if stmt.name is not None else f"rule {index + 1}",
+         None if index in shallow else compiled["condition"])  # None: nothing to walk
         for index, (stmt, compiled) in enumerate(zip(comp.statements(ast.Rule), comp.rules))
     ]
     for problem in too_deep(comp.scope, definitions, rules):

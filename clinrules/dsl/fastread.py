@@ -86,6 +86,12 @@ def _compare_node(subject, op: str, value, words: bool, loc: Location) -> ast.Co
     return node
 
 
+def _joined(src: str, start: int, end: int, matched: str) -> str:
+    """The text of the name matched from `start` to `end`: its words and
+    numbers one space apart (a name of letters only is one word)."""
+    return matched if matched.isalpha() else " ".join(_PIECES(src, start, end))
+
+
 def _span(a: Location, b: Location) -> Location:
     loc = _new(Location)
     _set(loc, "__dict__", {"line": a.line, "column": a.column, "end_line": b.end_line, "end_column": b.end_column})
@@ -225,11 +231,16 @@ _VALUE_P = (f"({_RE['NUMBER'].pattern})(?:\\s*(?!{_words_alt(set(_KEYWORDS.value
 _VALUE_RE = re.compile(_VALUE_P, re.I).match
 # `CMP value` right after a name
 _CMP_VALUE = re.compile(f"\\s*({_RE['CMP'].pattern})\\s*{_VALUE_P}", re.I).match
-# `NAME CMP value` where a condition starts, the usual condition: `_COND_FIRST`,
-# `_NAME_REST` (atomic, so that a failed match gives up at once) and `_CMP_VALUE`
-_COMPARISON = re.compile(
-    f"((?>{_COND_FIRST.__self__.pattern}{_NAME_REST.__self__.pattern}))"
-    f"\\s*({_RE['CMP'].pattern})\\s*{_VALUE_P}", re.I).match
+# a name where a condition starts, and `CMP value` after it if written so (the
+# usual condition): `_COND_FIRST` and `_NAME_REST` (atomic: the name is the
+# whole name, as there), then `_CMP_VALUE`
+_NAME_P = f"((?>{_COND_FIRST.__self__.pattern}{_NAME_REST.__self__.pattern}))"
+_NAMED_CONDITION = re.compile(f"{_NAME_P}(?:\\s*({_RE['CMP'].pattern})\\s*{_VALUE_P})?", re.I).match
+# `rule NAME: IF`, the usual head of a rule: `IF` spelled in ASCII letters only
+# (as `_keyword` requires), the name's first word as in `name`
+_RULE_HEAD = re.compile(
+    f"({_keyword_p('RULE')})\\s*((?>{_PURE_FIRST.__self__.pattern}{_NAME_REST.__self__.pattern}))"
+    f"\\s*:\\s*(?-i:[iI][fF]){_B}", re.I).match
 # `because "TEXT" [1, 2]`, the usual reason: the string and the citations (no
 # comments in between, no trailing comma)
 _BECAUSE_TAIL = re.compile(
@@ -491,41 +502,42 @@ class _Reader:
         if self.level > _LEVELS:
             raise Bail
         first = self.and_cond()
-        if _OR(self.src, self.pos) is None:
+        m = _OR(self.src, self.pos)
+        if m is None:
             self.level -= 1
             return first
         args = [first]
-        while (m := _OR(self.src, self.pos)) is not None:
+        while m is not None:
             self._skip(m.end())
             args.append(self.and_cond())
+            m = _OR(self.src, self.pos)
         self.level -= 1
         return ast.Or(tuple(args), _span(first.loc, args[-1].loc))
 
     def and_cond(self):
         first = self.not_cond()
-        if _AND(self.src, self.pos) is None:
+        m = _AND(self.src, self.pos)
+        if m is None:
             return first
         args = [first]
-        while (m := _AND(self.src, self.pos)) is not None:
+        while m is not None:
             self._skip(m.end())
             args.append(self.not_cond())
+            m = _AND(self.src, self.pos)
         return ast.And(tuple(args), _span(first.loc, args[-1].loc))
 
     def not_cond(self):
         src, start = self.src, self.pos
-        m = _COMPARISON(src, start)
-        if m is not None:  # `NAME CMP value`, the usual condition: `_rest` and `comparison` in one
+        m = _NAMED_CONDITION(src, start)
+        if m is not None:  # a plain name: the usual case (`_rest`, and `comparison`'s first step)
             end = m.end(1)
-            text = m.group(1)
-            if not text.isalpha():  # more than one word (an all-letters name is one WORD)
-                text = " ".join(_PIECES(src, start, end))
-            subject = _name_node(text, self.where(start, end))
+            subject = _name_node(_joined(src, start, end, m.group(1)), self.where(start, end))
             op = m.group(2)
+            if op is None:
+                self._skip(end)
+                return self.after_name(subject)
             value = self._value(m, 3)
             return _compare_node(subject, _CMP_OPS.get(op, op), value, False, _span(subject.loc, value.loc))
-        m = _COND_FIRST(src, start)
-        if m is not None:  # a plain name: the usual case
-            return self.after_name(self._rest(m))
         kw, w, end = self.word()
         if kw == "NOT":
             tok = self._fixed(end)
@@ -828,6 +840,16 @@ class _Reader:
         return ast.Code(name, system, value, _span(first, last))
 
     def named_rule(self) -> ast.Rule:
+        src = self.src
+        m = _RULE_HEAD(src, self.pos)
+        if m is not None:  # `rule NAME: IF`: the steps below in one match
+            first = self.where(m.start(1), m.end(1))
+            start, end = m.span(2)
+            name = _name_node(_joined(src, start, end, m.group(2)), self.where(start, end))
+            self._skip(m.end())
+            condition = self.condition()
+            self.skip_keyword("THEN")
+            return self.rule_rest(name, condition, first)
         first = self.expect_keyword("RULE")
         name = self.name()
         self.skip_char(":")

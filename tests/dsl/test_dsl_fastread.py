@@ -222,3 +222,69 @@ def test_switched_off_by_the_environment(monkeypatch):
     assert not parser.fast_reader()
     monkeypatch.setenv("CLINRULES_FAST_READER", "1")
     assert parser.fast_reader() == fastread.enabled()
+
+
+# The one-match paths (`_NAMED_CONDITION`, `_RULE_HEAD`, `_BECAUSE_TAIL`): what
+# they read, and near misses they must leave to the step-by-step reading.
+ONE_MATCH = [
+    'rule cell 0: IF a >= 12 mg/L AND b < 3 THEN x BECAUSE "c" [1]\n',
+    'RULE Cell 12abc: If a>=12mg/L and b<3 then x because "c" [ 1 , 2 ]\n',
+    "rule r: ıf a > 1 THEN x\n",
+    "rule r: İF a > 1 THEN x\n",
+    "rule r # c\n: IF a > 1 THEN x\n",
+    "rule r: # c\n IF a > 1 THEN x\n",
+    'rule r:\n  IF\n  heart\n  rate\n  >=\n  12\n  /min\n  THEN x\n  BECAUSE\n  "a\n  b"\n  [\n1\n,\n2\n]\n',
+    "rule r: IF a > 5 # c\n mg/L THEN x\n",
+    "rule r: IF a # c\n > 5 THEN x\n",
+    "rule r: IF a > 5 in THEN x\n",
+    'rule r: IF a ≥ +5 AND b == 2 AND c ≠ 3 AND d ≤ .5 THEN x BECAUSE "q" [1,]\n',
+    "rule r: IF a > 5 weeks OR b THEN x because “smart” [3]\n",
+    "rule r: IF a > 1e4 THEN x\n",
+    "rule r: IF a 2 b > 5 AND c's-d/e > 1 THEN x\n",
+    "rule r: IF not a > 5 AND no b AND (c > 1) THEN x\n",
+    "rule r: IF a is at least 5 AND a between 1 and 2 AND a is not b THEN x\n",
+    "rule r: IF a > 5 and THEN x\n",
+    "rule r: IF a >= THEN x\n",
+    "rule r: IF a > ( THEN x\n",
+    'rule r: IF a > 5 mg/L because "x" [1]\n',
+    "rule any: IF a > 1 THEN x\n",
+    "rule at risk: IF a > 1 THEN x\n",
+    '"rule" r: IF a > 1 THEN x\n',
+    "rule r: OTHERWISE x\n",
+    "rule because: IF a THEN x\n",
+    "rule r: IF a > 1 THEN x BECAUSE \"a\" [1] [2]\n",
+    "rule r: IF a > 1 THEN x BECAUSE \"a\" [1.5]\n",
+    'rule r: IF a > 1 THEN x BECAUSE "a \\" b" [1] # c\n',
+    'rule r: IF a > 1 THEN x BECAUSE "a" # c\n [1]\n',
+    "rule r: IF ſide > 1 AND ſ > 2 THEN x\n",
+    "rule r: IF a > 1 Kg THEN x\n",
+    "rule r: IF a is > 1 THEN x\n",
+    "rule r: IF a.b > 1 THEN x\n",
+    "rule r: IF a == 1 and b OR c > 2 mm[Hg] THEN x\n",
+]
+
+
+@pytest.mark.parametrize("text", ONE_MATCH)
+def test_the_one_match_paths_read_the_same(text, monkeypatch):
+    _check(HEADER + "input a: number\n" + text, monkeypatch)
+    _check(HEADER + text, monkeypatch)
+
+
+def _nested(shape: str, depth: int) -> str:
+    if shape == "parens":
+        return "(" * depth + "a" + ")" * depth
+    if shape == "not":
+        return "NOT " * depth + "a > 1"
+    if shape == "any of":
+        return "any of [" * depth + "a, b" + "]" * depth
+    if shape == "mixed":
+        return "(b OR NOT " * depth + "no a" + ")" * depth
+    return "(b AND " * depth + "c" + ")" * depth
+
+
+@pytest.mark.parametrize("shape", ["parens", "not", "any of", "mixed", "and"])
+def test_conditions_near_the_reader_s_depth_read_and_fail_the_same(shape, monkeypatch):
+    """The reader reads conditions up to `_LEVELS` deep and leaves deeper ones,
+    and the parser's nesting check with them, to Lark."""
+    for depth in (1, fastread._LEVELS - 1, fastread._LEVELS, fastread._LEVELS + 1, 40, 99, 100, 101):
+        _check(f"{HEADER}IF {_nested(shape, depth)} THEN x\n", monkeypatch, parser.engine() == "lark")
