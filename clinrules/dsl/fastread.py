@@ -193,8 +193,9 @@ class _KeywordRegexes(dict):
 
 _KW_RE = _KeywordRegexes()
 _NEWLINE = re.compile("\n")
-_AND = _KW_RE["AND"]
-_OR = _KW_RE["OR"]
+# `and`, `or` with the blanks after them (see `_Reader._at_token`)
+_AND = re.compile(_keyword_p("AND") + r"\s*", re.I).match
+_OR = re.compile(_keyword_p("OR") + r"\s*", re.I).match
 
 _STATEMENT_WORDS = frozenset({"RULESET", "SOURCE", "INPUT", "DEFINE", "DECISION", "CODE", "RULE", "IF"})
 # The keywords that can follow a name somewhere: the LALR state inside a name
@@ -235,16 +236,19 @@ _CMP_VALUE = re.compile(f"\\s*({_RE['CMP'].pattern})\\s*{_VALUE_P}", re.I).match
 # usual condition): `_COND_FIRST` and `_NAME_REST` (atomic: the name is the
 # whole name, as there), then `_CMP_VALUE`
 _NAME_P = f"((?>{_COND_FIRST.__self__.pattern}{_NAME_REST.__self__.pattern}))"
-_NAMED_CONDITION = re.compile(f"{_NAME_P}(?:\\s*({_RE['CMP'].pattern})\\s*{_VALUE_P})?", re.I).match
+_NAMED_CONDITION = re.compile(f"{_NAME_P}(?:\\s*({_RE['CMP'].pattern})\\s*{_VALUE_P})?\\s*", re.I).match
 # `rule NAME: IF`, the usual head of a rule: `IF` spelled in ASCII letters only
 # (as `_keyword` requires), the name's first word as in `name`
 _RULE_HEAD = re.compile(
     f"({_keyword_p('RULE')})\\s*((?>{_PURE_FIRST.__self__.pattern}{_NAME_REST.__self__.pattern}))"
-    f"\\s*:\\s*(?-i:[iI][fF]){_B}", re.I).match
+    f"\\s*:\\s*(?-i:[iI][fF]){_B}\\s*", re.I).match
+# `then NAME` after a rule's condition: its first option, as `name` reads it
+_THEN_NAME = re.compile(
+    f"{_keyword_p('THEN')}\\s*((?>{_PURE_FIRST.__self__.pattern}{_NAME_REST.__self__.pattern}))\\s*", re.I).match
 # `because "TEXT" [1, 2]`, the usual reason: the string and the citations (no
 # comments in between, no trailing comma)
 _BECAUSE_TAIL = re.compile(
-    f"{_keyword_p('BECAUSE')}\\s*((?:{_RE['STRING'].pattern}))\\s*\\[((?:\\s*\\d+\\s*,)*\\s*\\d+)\\s*\\]",
+    f"{_keyword_p('BECAUSE')}\\s*((?:{_RE['STRING'].pattern}))\\s*\\[((?:\\s*\\d+\\s*,)*\\s*\\d+)\\s*\\](\\s*)",
     re.I).match
 _DIGITS = re.compile(r"\d+").finditer
 
@@ -328,6 +332,13 @@ class _Reader:
                 continue
             self.pos = pos
             return
+
+    def _at_token(self, pos: int) -> None:
+        """`_skip(pos)` after a match that took the blanks after its token already."""
+        if self.src.startswith("#", pos):
+            self._skip(pos)
+        else:
+            self.pos = pos
 
     def _fixed(self, end: int) -> Location:
         """The token from `pos` to `end`, and move past it."""
@@ -508,7 +519,7 @@ class _Reader:
             return first
         args = [first]
         while m is not None:
-            self._skip(m.end())
+            self._at_token(m.end())
             args.append(self.and_cond())
             m = _OR(self.src, self.pos)
         self.level -= 1
@@ -521,7 +532,7 @@ class _Reader:
             return first
         args = [first]
         while m is not None:
-            self._skip(m.end())
+            self._at_token(m.end())
             args.append(self.not_cond())
             m = _AND(self.src, self.pos)
         return ast.And(tuple(args), _span(first.loc, args[-1].loc))
@@ -534,9 +545,14 @@ class _Reader:
             subject = _name_node(_joined(src, start, end, m.group(1)), self.where(start, end))
             op = m.group(2)
             if op is None:
-                self._skip(end)
+                self._at_token(m.end())
                 return self.after_name(subject)
-            value = self._value(m, 3)
+            unit = m.group(4)
+            if unit is None:
+                value = self._value(m, 3)
+            else:  # `_value`, its usual case inline
+                value = _value_node(number_text(m.group(3)), unit, self.where(m.start(3), m.end(4)))
+                self._at_token(m.end())
             return _compare_node(subject, _CMP_OPS.get(op, op), value, False, _span(subject.loc, value.loc))
         kw, w, end = self.word()
         if kw == "NOT":
@@ -846,10 +862,16 @@ class _Reader:
             first = self.where(m.start(1), m.end(1))
             start, end = m.span(2)
             name = _name_node(_joined(src, start, end, m.group(2)), self.where(start, end))
-            self._skip(m.end())
+            self._at_token(m.end())
             condition = self.condition()
-            self.skip_keyword("THEN")
-            return self.rule_rest(name, condition, first)
+            m = _THEN_NAME(src, self.pos)
+            if m is None:
+                self.skip_keyword("THEN")
+                return self.rule_rest(name, condition, first)
+            start, end = m.span(1)
+            option = _name_node(_joined(src, start, end, m.group(1)), self.where(start, end))
+            self._at_token(m.end())
+            return self.rule_rest(name, condition, first, option)
         first = self.expect_keyword("RULE")
         name = self.name()
         self.skip_char(":")
@@ -871,25 +893,28 @@ class _Reader:
         self.skip_keyword("THEN")
         return self.rule_rest(None, condition, first)
 
-    def rule_rest(self, name, condition, first: Location) -> ast.Rule:
-        actions = [self.action()]
+    def rule_rest(self, name, condition, first: Location, option=None) -> ast.Rule:
+        """The actions and the reason (`option`: the first action's name, if read already)."""
+        actions = [self.action(option)]
         while True:
             if self.at(","):
                 self._skip(self.pos + 1)
-            elif self.keyword() == "AND":
-                self._skip(self.pos + 3)
             else:
-                break
+                kw = self.keyword()
+                if kw != "AND":
+                    break
+                self._skip(self.pos + 3)
             actions.append(self.action())
         because = None
         last = actions[-1].loc
-        if self.keyword() == "BECAUSE":
+        if kw == "BECAUSE":  # the keyword the loop ended on
             because = self.because()
             last = because.loc
         return ast.Rule(name, condition, tuple(actions), because, _span(first, last))
 
-    def action(self) -> ast.Action:
-        option = self.name()
+    def action(self, option=None) -> ast.Action:
+        if option is None:
+            option = self.name()
         if not self.at(":"):
             return ast.Action(None, option, option.loc)
         self._skip(self.pos + 1)
@@ -901,8 +926,8 @@ class _Reader:
         if m is not None:  # `because "TEXT" [1, 2]`: the steps below in one match
             citations = tuple(ast.Citation(int(d.group()), self.where(d.start(), d.end()))
                               for d in _DIGITS(self.src, m.start(2), m.end(2)))
-            loc = self.where(m.start(), m.end())
-            self._skip(m.end())
+            loc = self.where(m.start(), m.start(3))
+            self._at_token(m.end())
             return ast.Because(string_text(m.group(1)), citations, loc)
         first = self.expect_keyword("BECAUSE")
         text = ""
