@@ -43,15 +43,16 @@ def compile_conditions(comp: Compilation) -> None:
             compiled = {"kind": "condition", "condition": lowering.node(stmt.body)}
         comp.definitions.setdefault(stmt.name.key, compiled)
         comp.references.setdefault(stmt.name.key, lowering.references)
-    # A definition's key names a definition (and not also a decision, say): then
-    # a rule reads a definition or a score exactly when its `references` say so.
+    # When each definition's key names a definition (and not also a decision,
+    # say), a rule reads the definitions and scores its `references` list, no other.
     named = all(comp.symbol(key, "definition") is not None for key in comp.definitions)
     for index, stmt in enumerate(comp.statements(ast.Rule)):
         lowering = Lowering(comp, owner=None)
         node = None if stmt.condition is None else lowering.node(stmt.condition)
         comp.rules.append({"condition": node})
-        if named and not lowering.references and lowering.deepest - 1 + _TERMINAL_LEVELS <= MAX_NESTING:
-            comp.shallow.add(index)
+        if named and node is not None:
+            comp.nesting_bounds[index] = (lowering.deepest - 1 + _TERMINAL_LEVELS,
+                                          tuple(dict.fromkeys(key for key, _ in lowering.references)))
 
 
 # condition type -> its Lowering method, filled on first use
@@ -60,7 +61,9 @@ _LOWER: dict[type, Callable] = {}
 # again: `first known of` lowers to or > and > or > compare. Every other call
 # makes one level above the calls it makes, or two at most (`no NAME`, `is no`)
 # where it makes none. So a condition lowered with `node` calls nested
-# `deepest` deep nests at most `deepest - 1 + _TERMINAL_LEVELS` levels.
+# `deepest` deep nests at most `deepest - 1 + _TERMINAL_LEVELS` levels, plus
+# those of the deepest definition or score it reads (a `ref` or a `compare`
+# among those levels stands for it).
 _TERMINAL_LEVELS = 4
 
 

@@ -19,13 +19,11 @@ def check_nesting(comp: Compilation) -> None:
         key: (comp.symbols[key].display if key in comp.symbols else key, body)
         for key, body in comp.definitions.items()
     }
-    shallow = comp.shallow
     rules = [
-        (stmt.name.text if stmt.name is not None else f"rule {index + 1}",
-         None if index in shallow else compiled["condition"])  # None: nothing to walk
+        (stmt.name.text if stmt.name is not None else f"rule {index + 1}", compiled["condition"])
         for index, (stmt, compiled) in enumerate(zip(comp.statements(ast.Rule), comp.rules))
     ]
-    for problem in too_deep(comp.scope, definitions, rules):
+    for problem in too_deep(comp.scope, definitions, rules, comp.nesting_bounds):
         if problem.cycle:
             continue  # stage `cycles` has reported it
         at = problem.at or {}

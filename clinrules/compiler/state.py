@@ -58,10 +58,10 @@ class Compilation:
     # without its place, once lowered without a problem: a table repeats its
     # thresholds, and the same comparison lowers the same way wherever it stands
     lowered: dict = field(default_factory=dict)
-    # indices of the rules whose conditions use no definition and nest well
-    # within the limit as lowered (stage `conditions` knows): stage `nesting`
-    # need not walk them
-    shallow: set[int] = field(default_factory=set)
+    # rule index -> (levels, definition keys): its condition nests at most that
+    # many levels plus those of the deepest of these definitions (stage
+    # `conditions` knows); stage `nesting` walks only the rules it must
+    nesting_bounds: dict[int, tuple[int, tuple[str, ...]]] = field(default_factory=dict)
 
     def error(self, code: str, message: str, loc: Location | None, hint: str | None = None) -> None:
         self.diagnostics.append(

@@ -220,31 +220,30 @@ _LEVELS = (MAX_NESTING - 1) // 3
 _WORD_P = _RE["WORD"].pattern
 _NOT_TAKEN = _words_alt(_LEAD | {"AND", "OR", "THEN", "BECAUSE"})
 # the first word of a name where only the lead words are keywords
-_PURE_FIRST = re.compile(f"(?!{_NOT_TAKEN}){_WORD_P}", re.I).match
+_PURE_FIRST_P = f"(?!{_NOT_TAKEN}){_WORD_P}"
+_PURE_FIRST = re.compile(_PURE_FIRST_P, re.I).match
 # the first word of a name where a condition starts (`not`, `no` start a negation)
-_COND_FIRST = re.compile(f"(?!{_words_alt({'NOT', 'NO'})})(?!{_NOT_TAKEN}){_WORD_P}", re.I).match
+_COND_FIRST_P = f"(?!{_words_alt({'NOT', 'NO'})}){_PURE_FIRST_P}"
 # the rest of a name: words that do not end it, and whole numbers
-_NAME_REST = re.compile(f"(?:\\s*(?:(?!{_words_alt(_ENDS_NAME)}){_WORD_P}|\\d+))*", re.I).match
+_NAME_REST_P = f"(?:\\s*(?:(?!{_words_alt(_ENDS_NAME)}){_WORD_P}|\\d+))*"
+_NAME_REST = re.compile(_NAME_REST_P, re.I).match
 _PIECES = re.compile(f"{_WORD_P}|\\d+", re.I).findall
 # `NUMBER UNIT?`, the unit taken only when it is not spelled like a keyword
 _VALUE_P = (f"({_RE['NUMBER'].pattern})(?:\\s*(?!{_words_alt(set(_KEYWORDS.values()))})"
             f"({_RE['UNIT'].pattern}))?")
 _VALUE_RE = re.compile(_VALUE_P, re.I).match
-# `CMP value` right after a name
-_CMP_VALUE = re.compile(f"\\s*({_RE['CMP'].pattern})\\s*{_VALUE_P}", re.I).match
-# a name where a condition starts, and `CMP value` after it if written so (the
-# usual condition): `_COND_FIRST` and `_NAME_REST` (atomic: the name is the
-# whole name, as there), then `_CMP_VALUE`
-_NAME_P = f"((?>{_COND_FIRST.__self__.pattern}{_NAME_REST.__self__.pattern}))"
-_NAMED_CONDITION = re.compile(f"{_NAME_P}(?:\\s*({_RE['CMP'].pattern})\\s*{_VALUE_P})?\\s*", re.I).match
+# a name where a condition starts (`_COND_FIRST_P`, `_NAME_REST_P`; atomic: the
+# whole name, as there), and `CMP value` after it if written so: the usual condition
+_NAMED_CONDITION = re.compile(
+    f"((?>{_COND_FIRST_P}{_NAME_REST_P}))(?:\\s*({_RE['CMP'].pattern})\\s*{_VALUE_P})?\\s*", re.I).match
 # `rule NAME: IF`, the usual head of a rule: `IF` spelled in ASCII letters only
 # (as `_keyword` requires), the name's first word as in `name`
 _RULE_HEAD = re.compile(
-    f"({_keyword_p('RULE')})\\s*((?>{_PURE_FIRST.__self__.pattern}{_NAME_REST.__self__.pattern}))"
+    f"({_keyword_p('RULE')})\\s*((?>{_PURE_FIRST_P}{_NAME_REST_P}))"
     f"\\s*:\\s*(?-i:[iI][fF]){_B}\\s*", re.I).match
 # `then NAME` after a rule's condition: its first option, as `name` reads it
 _THEN_NAME = re.compile(
-    f"{_keyword_p('THEN')}\\s*((?>{_PURE_FIRST.__self__.pattern}{_NAME_REST.__self__.pattern}))\\s*", re.I).match
+    f"{_keyword_p('THEN')}\\s*((?>{_PURE_FIRST_P}{_NAME_REST_P}))\\s*", re.I).match
 # `because "TEXT" [1, 2]`, the usual reason: the string and the citations (no
 # comments in between, no trailing comma)
 _BECAUSE_TAIL = re.compile(
@@ -620,11 +619,6 @@ class _Reader:
     def comparison(self, subject, options: bool):
         """What follows a subject: `> V`, `is ...`, `between V and W`, or nothing (a Ref)."""
         src, pos = self.src, self.pos
-        m = _CMP_VALUE(src, pos)
-        if m is not None:
-            op = m.group(1)
-            value = self._value(m, 2)
-            return _compare_node(subject, _CMP_OPS.get(op, op), value, False, _span(subject.loc, value.loc))
         m = _CMP(src, pos)
         if m is not None:
             op = m.group()

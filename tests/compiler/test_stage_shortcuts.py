@@ -2,7 +2,8 @@
 
 Stage `conditions` lowers each distinct comparison of an input once and
 copies it where it is written again (`Compilation.lowered`), and it tells
-stage `nesting` which rules need no walk (`Compilation.shallow`). Here the
+stage `nesting` how deep each rule can be (`Compilation.nesting_bounds`), so
+that it walks only the rules that might be too deep. Here the
 stages run with and without them on texts near the nesting limit and on
 every `.rules` file of the repository: the same diagnostics, the same
 document.
@@ -38,7 +39,7 @@ def _outcome(text: str, shortcuts: bool) -> tuple[list, str | None]:
         comp.lowered = _Forgetful()
     for name, stage in api.STAGES:
         if name == "nesting" and not shortcuts:
-            comp.shallow.clear()
+            comp.nesting_bounds.clear()
         stage(comp)
     if comp.diagnostics:
         return comp.diagnostics, None
@@ -89,9 +90,17 @@ def test_a_repeated_comparison_is_lowered_once_and_placed_where_written():
     assert first is not second
 
 
-def test_shallow_rules_are_within_the_limit():
+def test_the_bound_is_met_exactly_by_first_known():
     comp = Compilation(dsl.parse_all(HEAD + f"rule r: IF {_deep('first known', 96)} THEN x\n", "x.rules"), "x.rules")
     for _name, stage in api.STAGES:
         stage(comp)
-    assert comp.shallow == {0}
+    assert comp.nesting_bounds == {0: (MAX_NESTING, ())}
     assert _plain_depth(comp.rules[0]["condition"]) == MAX_NESTING
+
+
+@pytest.mark.parametrize("used", ["e", "no e", "e is no", "sc > 1", "sc between 1 and 2", "first known of [a, sc] > 1"])
+def test_rules_reading_deep_definitions_are_reported_alike(used):
+    head = HEAD + "define e: " + "NOT " * 45 + "f\ndefine sc: score of [" + "NOT " * 45 + "e: 1]\n"
+    for n in range(0, 60, 3):
+        text = head + f"rule r: IF {'NOT ' * n}{used} THEN x\n"
+        assert _outcome(text, True) == _outcome(text, False), n
