@@ -67,6 +67,14 @@ def _loc(line: int, column: int, end_line: int, end_column: int) -> Location:
     return loc
 
 
+def _make(cls, fields: dict):
+    """The node of (frozen dataclass) `cls` with these fields, every one of them:
+    what `cls(...)` makes, without a `__setattr__` call per field."""
+    node = _new(cls)
+    _set(node, "__dict__", fields)
+    return node
+
+
 def _name_node(text: str, loc: Location, quoted: bool = False) -> ast.Name:
     """With its `key` already in place (what the cached property would compute on first use)."""
     node = _new(ast.Name)
@@ -233,9 +241,12 @@ _VALUE_P = (f"({_RE['NUMBER'].pattern})(?:\\s*(?!{_words_alt(set(_KEYWORDS.value
             f"({_RE['UNIT'].pattern}))?")
 _VALUE_RE = re.compile(_VALUE_P, re.I).match
 # a name where a condition starts (`_COND_FIRST_P`, `_NAME_REST_P`; atomic: the
-# whole name, as there), and `CMP value` after it if written so: the usual condition
+# whole name, as there), and `CMP value` after it if written so: the usual
+# condition; else group 5 is set when what follows the name makes it a Ref for
+# `comparison` (a `,`, `]`, `)`, or `and`, `or`, `then` in ASCII letters)
 _NAMED_CONDITION = re.compile(
-    f"((?>{_COND_FIRST_P}{_NAME_REST_P}))(?:\\s*({_RE['CMP'].pattern})\\s*{_VALUE_P})?\\s*", re.I).match
+    f"((?>{_COND_FIRST_P}{_NAME_REST_P}))(?:\\s*({_RE['CMP'].pattern})\\s*{_VALUE_P})?\\s*"
+    f"((?=[,\\])]|(?-i:[aA][nN][dD]|[oO][rR]|[tT][hH][eE][nN]){_B}))?", re.I).match
 # `rule NAME: IF`, the usual head of a rule: `IF` spelled in ASCII letters only
 # (as `_keyword` requires), the name's first word as in `name`
 _RULE_HEAD = re.compile(
@@ -522,7 +533,7 @@ class _Reader:
             args.append(self.and_cond())
             m = _OR(self.src, self.pos)
         self.level -= 1
-        return ast.Or(tuple(args), _span(first.loc, args[-1].loc))
+        return _make(ast.Or, {"args": tuple(args), "loc": _span(first.loc, args[-1].loc)})
 
     def and_cond(self):
         first = self.not_cond()
@@ -534,7 +545,7 @@ class _Reader:
             self._at_token(m.end())
             args.append(self.not_cond())
             m = _AND(self.src, self.pos)
-        return ast.And(tuple(args), _span(first.loc, args[-1].loc))
+        return _make(ast.And, {"args": tuple(args), "loc": _span(first.loc, args[-1].loc)})
 
     def not_cond(self):
         src, start = self.src, self.pos
@@ -545,6 +556,8 @@ class _Reader:
             op = m.group(2)
             if op is None:
                 self._at_token(m.end())
+                if m.group(5) is not None:
+                    return _make(ast.Ref, {"name": subject, "loc": subject.loc})
                 return self.after_name(subject)
             unit = m.group(4)
             if unit is None:
@@ -561,11 +574,12 @@ class _Reader:
                 raise Bail
             arg = self.not_cond()
             self.level -= 1
-            return ast.Not(arg, "not", _span(tok, arg.loc))
+            return _make(ast.Not, {"arg": arg, "form": "not", "loc": _span(tok, arg.loc)})
         if kw == "NO":
             tok = self._fixed(end)
             name = self.name()
-            return ast.Not(ast.Ref(name, name.loc), "no", _span(tok, name.loc))
+            ref = _make(ast.Ref, {"name": name, "loc": name.loc})
+            return _make(ast.Not, {"arg": ref, "form": "no", "loc": _span(tok, name.loc)})
         return self.atom(kw, w, end)
 
     def atom(self, kw, w, end):
@@ -574,7 +588,7 @@ class _Reader:
                 tok = self.char("(")
                 arg = self.condition()
                 close = self.char(")")
-                return ast.Group(arg, _span(tok, close))
+                return _make(ast.Group, {"arg": arg, "loc": _span(tok, close)})
             if self.src.startswith(_QUOTES, self.pos):
                 return self.after_name(self.quoted_name())
             raise Bail
@@ -604,7 +618,7 @@ class _Reader:
                 break
             args.append(self.condition())
         close = self.char("]")
-        return ast.Count(kind, k, tuple(args), _span(first, close))
+        return _make(ast.Count, {"kind": kind, "k": k, "args": tuple(args), "loc": _span(first, close)})
 
     def after_first_known(self, first: Location):
         self.skip_keyword("KNOWN")
@@ -631,11 +645,11 @@ class _Reader:
             low = self.value()
             self.skip_keyword("AND")
             high = self.value()
-            return ast.Between(subject, low, high, _span(subject.loc, high.loc))
+            return _make(ast.Between, {"subject": subject, "low": low, "high": high, "loc": _span(subject.loc, high.loc)})
         if kw != "IS":
             if not options:
                 raise Bail  # `first known of [...]` must be compared
-            return ast.Ref(subject, subject.loc)
+            return _make(ast.Ref, {"name": subject, "loc": subject.loc})
         self._skip(end)
         kw, w, end = self.word()
         if kw == "AT":
@@ -904,25 +918,26 @@ class _Reader:
         if kw == "BECAUSE":  # the keyword the loop ended on
             because = self.because()
             last = because.loc
-        return ast.Rule(name, condition, tuple(actions), because, _span(first, last))
+        return _make(ast.Rule, {"name": name, "condition": condition, "actions": tuple(actions), "because": because,
+                                "loc": _span(first, last), "suppressions": ()})
 
     def action(self, option=None) -> ast.Action:
         if option is None:
             option = self.name()
         if not self.at(":"):
-            return ast.Action(None, option, option.loc)
+            return _make(ast.Action, {"decision": None, "option": option, "loc": option.loc})
         self._skip(self.pos + 1)
         chosen = self.name()
-        return ast.Action(option, chosen, _span(option.loc, chosen.loc))
+        return _make(ast.Action, {"decision": option, "option": chosen, "loc": _span(option.loc, chosen.loc)})
 
     def because(self) -> ast.Because:
         m = _BECAUSE_TAIL(self.src, self.pos)
         if m is not None:  # `because "TEXT" [1, 2]`: the steps below in one match
-            citations = tuple(ast.Citation(int(d.group()), self.where(d.start(), d.end()))
+            citations = tuple(_make(ast.Citation, {"number": int(d.group()), "loc": self.where(d.start(), d.end())})
                               for d in _DIGITS(self.src, m.start(2), m.end(2)))
             loc = self.where(m.start(), m.start(3))
             self._at_token(m.end())
-            return ast.Because(string_text(m.group(1)), citations, loc)
+            return _make(ast.Because, {"text": string_text(m.group(1)), "citations": citations, "loc": loc})
         first = self.expect_keyword("BECAUSE")
         text = ""
         last = None
@@ -935,7 +950,7 @@ class _Reader:
             found = []
             while True:
                 number, loc = self.regex(_INT)
-                found.append(ast.Citation(int(number), loc))
+                found.append(_make(ast.Citation, {"number": int(number), "loc": loc}))
                 if not self.at(","):
                     break
                 self._skip(self.pos + 1)
@@ -945,7 +960,7 @@ class _Reader:
             citations = tuple(found)
         if last is None:
             raise Bail
-        return ast.Because(text, citations, _span(first, last))
+        return _make(ast.Because, {"text": text, "citations": citations, "loc": _span(first, last)})
 
 
 def enabled() -> bool:

@@ -261,6 +261,10 @@ ONE_MATCH = [
     "rule r: IF a is > 1 THEN x\n",
     "rule r: IF a.b > 1 THEN x\n",
     "rule r: IF a == 1 and b OR c > 2 mm[Hg] THEN x\n",
+    "rule r: IF (a) AND any of [b, c,] AND d OR e THEN x\n",
+    "rule r: IF a ANDy b Or c\n  and d then x\n",
+    "rule r: IF a ᴀnd b THEN x\n",
+    "rule r: IF a and\n",
 ]
 
 
@@ -288,3 +292,26 @@ def test_conditions_near_the_reader_s_depth_read_and_fail_the_same(shape, monkey
     and the parser's nesting check with them, to Lark."""
     for depth in (1, fastread._LEVELS - 1, fastread._LEVELS, fastread._LEVELS + 1, 40, 99, 100, 101):
         _check(f"{HEADER}IF {_nested(shape, depth)} THEN x\n", monkeypatch, parser.engine() == "lark")
+
+
+def test_nodes_made_without_their_init_hold_every_field():
+    """The reader fills some nodes' `__dict__` directly (`fastread._make`): each
+    holds exactly its dataclass fields (a Name also its cached `key`)."""
+    import dataclasses
+
+    header, statements, _ = fastread.read(SOURCE)
+    seen = set()
+    stack = [header, *statements]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (tuple, list)):
+            stack.extend(node)
+            continue
+        if not dataclasses.is_dataclass(node):
+            continue
+        seen.add(type(node).__name__)
+        names = {f.name for f in dataclasses.fields(node)}
+        assert set(vars(node)) - {"key"} == names, type(node).__name__
+        stack.extend(getattr(node, name) for name in names)
+    assert {"Rule", "Action", "Because", "Citation", "And", "Or", "Not", "Ref", "Group", "Count",
+            "Between", "Compare", "Name", "Value"} <= seen
