@@ -182,28 +182,28 @@ def _trie(words) -> str:
 
 
 def _words_alt(names) -> str:
-    return _trie([k for k, v in _KEYWORDS.items() if v in names]) + _B
+    return "(?i:" + _trie([k for k, v in _KEYWORDS.items() if v in names]) + ")" + _B
 
 
 def _keyword_p(name: str) -> str:
-    """The grammar's regex for keyword `name` (to be compiled with re.I)."""
+    """The grammar's regex for keyword `name`."""
     (word,) = [w for w, n in _KEYWORDS.items() if n == name]
-    return re.escape(word) + _B
+    return f"(?i:{re.escape(word)}){_B}"
 
 
 class _KeywordRegexes(dict):
     """Keyword name -> the grammar's regex for it, compiled on first use (import stays cheap)."""
 
     def __missing__(self, name: str):
-        match = self[name] = re.compile(_keyword_p(name), re.I).match
+        match = self[name] = re.compile(_keyword_p(name)).match
         return match
 
 
 _KW_RE = _KeywordRegexes()
 _NEWLINE = re.compile("\n")
 # `and`, `or` with the blanks after them (see `_Reader._at_token`)
-_AND = re.compile(_keyword_p("AND") + r"\s*", re.I).match
-_OR = re.compile(_keyword_p("OR") + r"\s*", re.I).match
+_AND = re.compile(_keyword_p("AND") + r"\s*").match
+_OR = re.compile(_keyword_p("OR") + r"\s*").match
 
 _STATEMENT_WORDS = frozenset({"RULESET", "SOURCE", "INPUT", "DEFINE", "DECISION", "CODE", "RULE", "IF"})
 # The keywords that can follow a name somewhere: the LALR state inside a name
@@ -224,42 +224,43 @@ _QUOTES = ('"', "“")
 _LEVELS = (MAX_NESTING - 1) // 3
 
 # Fast paths, each the same reading as the step-by-step code below for the
-# texts it matches (and nothing is concluded from a failed match):
+# texts it matches (and nothing is concluded from a failed match). Only the
+# keywords and the grammar's own case-insensitive terminals (WORD, UNIT) match
+# either case (`(?i:...)`): matching the rest case-sensitively is the same, and faster.
 _WORD_P = _RE["WORD"].pattern
 _NOT_TAKEN = _words_alt(_LEAD | {"AND", "OR", "THEN", "BECAUSE"})
 # the first word of a name where only the lead words are keywords
 _PURE_FIRST_P = f"(?!{_NOT_TAKEN}){_WORD_P}"
-_PURE_FIRST = re.compile(_PURE_FIRST_P, re.I).match
+_PURE_FIRST = re.compile(_PURE_FIRST_P).match
 # the first word of a name where a condition starts (`not`, `no` start a negation)
 _COND_FIRST_P = f"(?!{_words_alt({'NOT', 'NO'})}){_PURE_FIRST_P}"
 # the rest of a name: words that do not end it, and whole numbers
 _NAME_REST_P = f"(?:\\s*(?:(?!{_words_alt(_ENDS_NAME)}){_WORD_P}|\\d+))*"
-_NAME_REST = re.compile(_NAME_REST_P, re.I).match
-_PIECES = re.compile(f"{_WORD_P}|\\d+", re.I).findall
+_NAME_REST = re.compile(_NAME_REST_P).match
+_PIECES = re.compile(f"{_WORD_P}|\\d+").findall
 # `NUMBER UNIT?`, the unit taken only when it is not spelled like a keyword
 _VALUE_P = (f"({_RE['NUMBER'].pattern})(?:\\s*(?!{_words_alt(set(_KEYWORDS.values()))})"
             f"({_RE['UNIT'].pattern}))?")
-_VALUE_RE = re.compile(_VALUE_P, re.I).match
+_VALUE_RE = re.compile(_VALUE_P).match
 # a name where a condition starts (`_COND_FIRST_P`, `_NAME_REST_P`; atomic: the
 # whole name, as there), and `CMP value` after it if written so: the usual
 # condition; else group 5 is set when what follows the name makes it a Ref for
 # `comparison` (a `,`, `]`, `)`, or `and`, `or`, `then` in ASCII letters)
 _NAMED_CONDITION = re.compile(
     f"((?>{_COND_FIRST_P}{_NAME_REST_P}))(?:\\s*({_RE['CMP'].pattern})\\s*{_VALUE_P})?\\s*"
-    f"((?=[,\\])]|(?-i:[aA][nN][dD]|[oO][rR]|[tT][hH][eE][nN]){_B}))?", re.I).match
+    f"((?=[,\\])]|(?-i:[aA][nN][dD]|[oO][rR]|[tT][hH][eE][nN]){_B}))?").match
 # `rule NAME: IF`, the usual head of a rule: `IF` spelled in ASCII letters only
 # (as `_keyword` requires), the name's first word as in `name`
 _RULE_HEAD = re.compile(
     f"({_keyword_p('RULE')})\\s*((?>{_PURE_FIRST_P}{_NAME_REST_P}))"
-    f"\\s*:\\s*(?-i:[iI][fF]){_B}\\s*", re.I).match
+    f"\\s*:\\s*(?-i:[iI][fF]){_B}\\s*").match
 # `then NAME` after a rule's condition: its first option, as `name` reads it
 _THEN_NAME = re.compile(
-    f"{_keyword_p('THEN')}\\s*((?>{_PURE_FIRST_P}{_NAME_REST_P}))\\s*", re.I).match
+    f"{_keyword_p('THEN')}\\s*((?>{_PURE_FIRST_P}{_NAME_REST_P}))\\s*").match
 # `because "TEXT" [1, 2]`, the usual reason: the string and the citations (no
 # comments in between, no trailing comma)
 _BECAUSE_TAIL = re.compile(
-    f"{_keyword_p('BECAUSE')}\\s*((?:{_RE['STRING'].pattern}))\\s*\\[((?:\\s*\\d+\\s*,)*\\s*\\d+)\\s*\\](\\s*)",
-    re.I).match
+    f"{_keyword_p('BECAUSE')}\\s*((?:{_RE['STRING'].pattern}))\\s*\\[((?:\\s*\\d+\\s*,)*\\s*\\d+)\\s*\\](\\s*)").match
 _DIGITS = re.compile(r"\d+").finditer
 
 

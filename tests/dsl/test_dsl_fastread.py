@@ -315,3 +315,60 @@ def test_nodes_made_without_their_init_hold_every_field():
         stack.extend(getattr(node, name) for name in names)
     assert {"Rule", "Action", "Because", "Citation", "And", "Or", "Not", "Ref", "Group", "Count",
             "Between", "Compare", "Name", "Value"} <= seen
+
+
+def test_the_one_match_regexes_agree_with_the_steps_on_random_text():
+    """`_NAMED_CONDITION` and `_RULE_HEAD` against the step-by-step regexes they
+    stand for, on random runs of keywords (in every case), words, numbers, units,
+    operators and letters that fold onto ASCII ones."""
+    import random
+
+    pieces = [*KEYWORDS, *(k.upper() for k in KEYWORDS), "ſ", "K", "ı", "İ", "a", "b1", "12", "3.5", "+4",
+              ".5", "mg/L", "/min", "mm[Hg]", "\n", "-", "'", "é", "#", ",", "[", "]", "(", ")", ">", ">=",
+              "≥", "==", "!=", "Kg", "µg", "1e4", "ıf", "anḍ"]
+    rng = random.Random(7)
+
+    def after_blanks(s, pos):
+        m = fastread._WS(s, pos)
+        return m.end() if m else pos
+
+    def text():
+        return "".join(rng.choice(pieces) + rng.choice(["", " ", " "]) for _ in range(rng.randrange(1, 7)))
+
+    def keyword(word):
+        try:
+            return fastread._keyword(word)
+        except fastread.Bail:  # spelled like a keyword in other letters
+            return "?"
+
+    for _ in range(20000):
+        s = text()
+        m = fastread._NAMED_CONDITION(s, 0)
+        first = fastread._PURE_FIRST(s, 0)
+        if first is None or keyword(first.group()) in ("NOT", "NO"):
+            assert m is None, s
+            continue
+        end = fastread._NAME_REST(s, first.end()).end()
+        assert m.span(1) == (0, end), s
+        op = fastread._CMP(s, after_blanks(s, end))
+        value = op and fastread._VALUE_RE(s, after_blanks(s, op.end()))
+        if value:
+            assert (m.group(2), m.span(3), m.span(4)) == (op.group(), value.span(1), value.span(2)), s
+        else:
+            assert m.group(2) is None, s
+            if m.group(5) is not None:  # a Ref for `comparison`: not compared, no `is`, no `between`
+                after = after_blanks(s, end)
+                word = fastread._WORD(s, after)
+                assert s[after:after + 1] in (",", "]", ")") or keyword(word.group()) in ("AND", "OR", "THEN")
+
+        head = "rule " + s + rng.choice([":", " :", ""]) + rng.choice([" IF", " if x", " ıf x", " If(", " OTHERWISE"])
+        m = fastread._RULE_HEAD(head, 0)
+        name = fastread._PURE_FIRST(head, 5)
+        expect = None
+        if name:
+            end = fastread._NAME_REST(head, name.end()).end()
+            colon = after_blanks(head, end)
+            word = head.startswith(":", colon) and fastread._WORD(head, after_blanks(head, colon + 1))
+            if word and keyword(word.group()) == "IF":
+                expect = ((5, end), after_blanks(head, word.end()))
+        assert (m and (m.span(2), m.end())) == expect, head
