@@ -114,12 +114,12 @@ class Lowering:
     def _and(self, cond: ast.And) -> dict:
         args = [self.node(a) for a in cond.args]
         return {"op": "and", "form": "and", "grouped": False, "args": args,
-                "text": " AND ".join(_wrap(a, "and") for a in args)}
+                "text": " AND ".join([_wrap(a, "and") for a in args])}
 
     def _or(self, cond: ast.Or) -> dict:
         args = [self.node(a) for a in cond.args]
         return {"op": "or", "form": "or", "grouped": False, "args": args,
-                "text": " OR ".join(_wrap(a, "or") for a in args)}
+                "text": " OR ".join([_wrap(a, "or") for a in args])}
 
     def _not(self, cond: ast.Not) -> dict:
         if cond.form == "no" and isinstance(cond.arg, ast.Ref):
@@ -364,7 +364,7 @@ class Lowering:
 
         def conj(args: list[dict]) -> dict:
             return {"op": "and", "form": "and", "grouped": True, "args": args, "at": at,
-                    "text": " AND ".join(_wrap(a, "and") for a in args)}
+                    "text": " AND ".join([_wrap(a, "and") for a in args])}
 
         branches = []
         for i, name in enumerate(names):
@@ -537,7 +537,7 @@ _PARENS = {
 
 def _wrap(node: dict, context: str) -> str:
     op = node["op"]
-    bare_list = node.get("form") in ("all of", "any of") or op == "at least"
-    if node.get("grouped") or (op in _PARENS[context] and not bare_list):
+    if node.get("grouped") or (op in _PARENS[context]
+                               and not (node.get("form") in ("all of", "any of") or op == "at least")):
         return f"({node['text']})"
     return node["text"]
