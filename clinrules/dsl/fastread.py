@@ -30,6 +30,13 @@ So a word such as `of` is a keyword in `any of [` but a plain word in
 `.rules` file of the repository, on every keyword put in every word slot of
 the shipped rulesets, and on mutated texts.
 
+It also gives up on conditions nested more than `_LEVELS` deep, so a tree
+it reads is always within `clinrules.limits.MAX_NESTING` and the parser
+checks the nesting of Lark's trees only. The usual statements and conditions
+(`rule NAME: IF`, `NAME CMP value`, `because "TEXT" [1]`) are read in one
+regex match each, built from the same pieces as the step-by-step reading;
+a failed match only sends the text down the steps.
+
 The reader only runs while the grammar is the one it was written for
 (`GRAMMAR_SHA256`); after any change to `rules.lark` it switches itself off
 (and a test fails) until it has been checked against the new grammar.
