@@ -63,41 +63,47 @@ class Bail(Exception):
     """The fast reader is not certain: let Lark read the text."""
 
 
+# Nodes and Locations are made as their frozen dataclasses' `__init__` makes
+# them, field by field with `object.__setattr__`, without the call to
+# `__init__`. (Not by assigning `__dict__`: an instance with its own dict takes
+# twice the memory, and the many thousands of a large file cost more to free.)
 _new = object.__new__
 _set = object.__setattr__
 
 
-def _loc(line: int, column: int, end_line: int, end_column: int) -> Location:
-    """A Location without the frozen dataclass's per-field __setattr__ (same object)."""
-    loc = _new(Location)
-    _set(loc, "__dict__", {"line": line, "column": column, "end_line": end_line, "end_column": end_column})
-    return loc
-
-
 def _make(cls, fields: dict):
-    """The node of (frozen dataclass) `cls` with these fields, every one of them:
-    what `cls(...)` makes, without a `__setattr__` call per field."""
+    """The node of (frozen dataclass) `cls` with these fields, every one of them."""
     node = _new(cls)
-    _set(node, "__dict__", fields)
+    for name, value in fields.items():
+        _set(node, name, value)
     return node
 
 
 def _name_node(text: str, loc: Location, quoted: bool = False) -> ast.Name:
     """With its `key` already in place (what the cached property would compute on first use)."""
     node = _new(ast.Name)
-    _set(node, "__dict__", {"text": text, "loc": loc, "quoted": quoted, "key": _name_key(text)})
+    _set(node, "text", text)
+    _set(node, "loc", loc)
+    _set(node, "quoted", quoted)
+    _set(node, "key", _name_key(text))
     return node
 
 
 def _value_node(number: str, unit, loc: Location) -> ast.Value:
     node = _new(ast.Value)
-    _set(node, "__dict__", {"number": number, "unit": unit, "loc": loc})
+    _set(node, "number", number)
+    _set(node, "unit", unit)
+    _set(node, "loc", loc)
     return node
 
 
 def _compare_node(subject, op: str, value, words: bool, loc: Location) -> ast.Compare:
     node = _new(ast.Compare)
-    _set(node, "__dict__", {"subject": subject, "op": op, "value": value, "words": words, "loc": loc})
+    _set(node, "subject", subject)
+    _set(node, "op", op)
+    _set(node, "value", value)
+    _set(node, "words", words)
+    _set(node, "loc", loc)
     return node
 
 
@@ -109,7 +115,10 @@ def _joined(src: str, start: int, end: int, matched: str) -> str:
 
 def _span(a: Location, b: Location) -> Location:
     loc = _new(Location)
-    _set(loc, "__dict__", {"line": a.line, "column": a.column, "end_line": b.end_line, "end_column": b.end_column})
+    _set(loc, "line", a.line)
+    _set(loc, "column", a.column)
+    _set(loc, "end_line", b.end_line)
+    _set(loc, "end_column", b.end_column)
     return loc
 
 
@@ -314,25 +323,29 @@ class _Reader:
 
     def where(self, start: int, end: int) -> Location:
         """The Location of the text from offset `start` to `end` (as Lark's tokens count)."""
-        loc = _new(Location)  # `_loc`, inline: this is the reader's most frequent step
+        loc = _new(Location)  # made field by field (see `_new`): the reader's most frequent step
         first = self.line_first
         if first <= start and end <= self.line_stop:  # on the line found last
             line = self.line_no
-            _set(loc, "__dict__", {"line": line, "column": start - first + 1,
-                                   "end_line": line, "end_column": end - first + 1})
+            _set(loc, "line", line)
+            _set(loc, "column", start - first + 1)
+            _set(loc, "end_line", line)
+            _set(loc, "end_column", end - first + 1)
             return loc
         nls = self.nls
         i = _bisect(nls, start)
         first = nls[i - 1] + 1 if i else 0
         stop = nls[i] if i < len(nls) else self.n
         self.line_first, self.line_stop, self.line_no = first, stop, i + 1
+        _set(loc, "line", i + 1)
+        _set(loc, "column", start - first + 1)
         if end <= stop:
-            _set(loc, "__dict__", {"line": i + 1, "column": start - first + 1,
-                                   "end_line": i + 1, "end_column": end - first + 1})
+            _set(loc, "end_line", i + 1)
+            _set(loc, "end_column", end - first + 1)
         else:
             j = _bisect(nls, end, i)
-            _set(loc, "__dict__", {"line": i + 1, "column": start - first + 1,
-                                   "end_line": j + 1, "end_column": end - nls[j - 1]})
+            _set(loc, "end_line", j + 1)
+            _set(loc, "end_column", end - nls[j - 1])
         return loc
 
     def _skip(self, pos: int) -> None:
