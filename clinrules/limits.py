@@ -48,7 +48,7 @@ class TooDeep:
 HINT = "split the condition into named definitions with `define`, each a few levels deep"
 
 
-def too_deep(scope, definitions: dict, rules: list) -> list[TooDeep]:
+def too_deep(scope, definitions: dict, rules: list, bounds: dict | None = None) -> list[TooDeep]:
     """Every statement whose condition nests deeper than MAX_NESTING.
 
     `scope` is the scope condition (or None); `definitions` maps definition
@@ -59,6 +59,11 @@ def too_deep(scope, definitions: dict, rules: list) -> list[TooDeep]:
     that is too deep only because a definition it uses is too deep is left
     to that definition. The walk is iterative, so it cannot itself run out
     of stack.
+
+    `bounds` (rule index -> (levels, definition keys)) lets a caller that
+    knows it say that a rule's condition nests at most `levels` levels plus
+    those of the deepest of these definitions: a rule that stays within
+    the limit so is not walked.
     """
     walker = _Walker({key: body for key, (_, body) in definitions.items()})
     found: list[TooDeep] = []
@@ -68,8 +73,9 @@ def too_deep(scope, definitions: dict, rules: list) -> list[TooDeep]:
     for index, (key, (display, body)) in enumerate(definitions.items()):
         kind = "score" if isinstance(body, dict) and body.get("kind") == "score" else "definition"
         statements.append((f"definitions/{index}", f"{kind} `{display}`", body, key))
+    bounds = bounds or {}
     for index, (display, condition) in enumerate(rules):
-        if condition is not None:
+        if condition is not None and not _within(walker, bounds.get(index)):
             statements.append((f"rules/{index}/condition", f"rule `{display}`", condition, None))
     for pointer, owner, root, key in statements:
         depth = _plain_depth(root) if key is None else None
@@ -82,6 +88,15 @@ def too_deep(scope, definitions: dict, rules: list) -> list[TooDeep]:
         if depth > MAX_NESTING and not walker.inherits_too_deep(root):
             found.append(TooDeep(pointer, owner, depth, _at(root)))
     return found
+
+
+def _within(walker: "_Walker", bound: tuple[int, tuple[str, ...]] | None) -> bool:
+    """Whether a rule with this bound (see `too_deep`) is surely within the limit."""
+    if bound is None:
+        return False
+    levels, keys = bound
+    depths = [walker.definition(key) for key in keys]
+    return None not in depths and levels + max(depths, default=0) <= MAX_NESTING
 
 
 def _plain_depth(root) -> int | None:

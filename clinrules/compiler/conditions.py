@@ -19,6 +19,7 @@ from clinrules.compiler.names import closest, did_you_mean, spell
 from clinrules.compiler.numbers import bad_number_message, exact_str, parse_exact
 from clinrules.compiler.state import Compilation, InputInfo
 from clinrules.dsl import ast
+from clinrules.limits import MAX_NESTING
 
 WORD_OPS = {">=": "is at least", "<=": "is at most", ">": "is more than", "<": "is less than"}
 _YES = {"yes", "true"}
@@ -42,13 +43,28 @@ def compile_conditions(comp: Compilation) -> None:
             compiled = {"kind": "condition", "condition": lowering.node(stmt.body)}
         comp.definitions.setdefault(stmt.name.key, compiled)
         comp.references.setdefault(stmt.name.key, lowering.references)
-    for stmt in comp.statements(ast.Rule):
-        node = None if stmt.condition is None else Lowering(comp, owner=None).node(stmt.condition)
+    # When each definition's key names a definition (and not also a decision,
+    # say), a rule reads the definitions and scores its `references` list, no other.
+    named = all(comp.symbol(key, "definition") is not None for key in comp.definitions)
+    for index, stmt in enumerate(comp.statements(ast.Rule)):
+        lowering = Lowering(comp, owner=None)
+        node = None if stmt.condition is None else lowering.node(stmt.condition)
         comp.rules.append({"condition": node})
+        if named and node is not None:
+            comp.nesting_bounds[index] = (lowering.deepest - 1 + _TERMINAL_LEVELS,
+                                          tuple(dict.fromkeys(key for key, _ in lowering.references)))
 
 
 # condition type -> its Lowering method, filled on first use
 _LOWER: dict[type, Callable] = {}
+# The most levels of IR one `Lowering.node` call makes without calling `node`
+# again: `first known of` lowers to or > and > or > compare. Every other call
+# makes one level above the calls it makes, or two at most (`no NAME`, `is no`)
+# where it makes none. So a condition lowered with `node` calls nested
+# `deepest` deep nests at most `deepest - 1 + _TERMINAL_LEVELS` levels, plus
+# those of the deepest definition or score it reads (a `ref` or a `compare`
+# among those levels stands for it).
+_TERMINAL_LEVELS = 4
 
 
 def _points(comp: Compilation, item: ast.ScoreItem) -> str:
@@ -72,6 +88,7 @@ class Lowering:
         self.comp = comp
         self.owner = owner
         self.references: list[tuple[str, object]] = []
+        self.depth = self.deepest = 0  # `node` calls open, and the most ever open
 
     # --- dispatch -----------------------------------------------------------
 
@@ -79,7 +96,11 @@ class Lowering:
         method = _LOWER.get(type(cond))
         if method is None:
             method = _LOWER[type(cond)] = getattr(Lowering, "_" + type(cond).__name__.lower())
+        self.depth += 1
+        if self.depth > self.deepest:
+            self.deepest = self.depth
         out = method(self, cond)
+        self.depth -= 1
         loc = cond.loc
         out["at"] = {"line": loc.line, "column": loc.column}  # Location.as_dict, without the call
         return out
@@ -93,12 +114,12 @@ class Lowering:
     def _and(self, cond: ast.And) -> dict:
         args = [self.node(a) for a in cond.args]
         return {"op": "and", "form": "and", "grouped": False, "args": args,
-                "text": " AND ".join(_wrap(a, "and") for a in args)}
+                "text": " AND ".join([_wrap(a, "and") for a in args])}
 
     def _or(self, cond: ast.Or) -> dict:
         args = [self.node(a) for a in cond.args]
         return {"op": "or", "form": "or", "grouped": False, "args": args,
-                "text": " OR ".join(_wrap(a, "or") for a in args)}
+                "text": " OR ".join([_wrap(a, "or") for a in args])}
 
     def _not(self, cond: ast.Not) -> dict:
         if cond.form == "no" and isinstance(cond.arg, ast.Ref):
@@ -232,7 +253,13 @@ class Lowering:
     def _compare(self, cond: ast.Compare) -> dict:
         if isinstance(cond.subject, ast.FirstKnown):
             return self._first_known(cond)
-        written = values.written(cond.value)
+        value = cond.value
+        key = ("compare", cond.subject.key, cond.op, cond.words, value.number, value.unit)
+        done = self.comp.lowered.get(key)
+        if done is not None:
+            return done.copy()
+        problems = len(self.comp.diagnostics)
+        written = values.written(value)
         op_text = WORD_OPS.get(cond.op, cond.op) if cond.words else cond.op
         text = f"{spell(self._display(cond.subject))} {op_text} {written}"
         out = {"op": "compare", "cmp": cond.op, "written": written, "text": text, "value": "0"}
@@ -242,14 +269,25 @@ class Lowering:
             return out
         role, measure = found
         out[role] = cond.subject.key
-        value = values.resolve(self.comp, cond.value, measure)
-        if value is not None:
-            out["value"] = exact_str(value)
+        resolved = values.resolve(self.comp, value, measure)
+        if resolved is not None:
+            out["value"] = exact_str(resolved)
+        self._keep(key, out, role, problems)
         return out
+
+    def _keep(self, key: tuple, out: dict, role: str, problems: int) -> None:
+        """Remember a comparison of an input lowered without a problem (see `Compilation.lowered`)."""
+        if role == "input" and len(self.comp.diagnostics) == problems:
+            self.comp.lowered[key] = out.copy()
 
     def _between(self, cond: ast.Between) -> dict:
         if isinstance(cond.subject, ast.FirstKnown):
             return self._first_known(cond)
+        key = ("between", cond.subject.key, cond.low.number, cond.low.unit, cond.high.number, cond.high.unit)
+        done = self.comp.lowered.get(key)
+        if done is not None:
+            return done.copy()
+        problems = len(self.comp.diagnostics)
         low_w, high_w = values.written(cond.low), values.written(cond.high)
         text = f"{spell(self._display(cond.subject))} between {low_w} and {high_w}"
         out = {"op": "between", "written_low": low_w, "written_high": high_w, "text": text,
@@ -274,6 +312,7 @@ class Lowering:
                         f"`between {cond.high.number} and {cond.low.number} {lent}`" if lent else f"`between {high_w} and {low_w}`"),
                 )
             out["low"], out["high"] = exact_str(low), exact_str(high)
+        self._keep(key, out, role, problems)
         return out
 
     # --- first known of [A, B, ...] ---------------------------------------------------
@@ -325,7 +364,7 @@ class Lowering:
 
         def conj(args: list[dict]) -> dict:
             return {"op": "and", "form": "and", "grouped": True, "args": args, "at": at,
-                    "text": " AND ".join(_wrap(a, "and") for a in args)}
+                    "text": " AND ".join([_wrap(a, "and") for a in args])}
 
         branches = []
         for i, name in enumerate(names):
@@ -498,7 +537,7 @@ _PARENS = {
 
 def _wrap(node: dict, context: str) -> str:
     op = node["op"]
-    bare_list = node.get("form") in ("all of", "any of") or op == "at least"
-    if node.get("grouped") or (op in _PARENS[context] and not bare_list):
+    if node.get("grouped") or (op in _PARENS[context]
+                               and not (node.get("form") in ("all of", "any of") or op == "at least")):
         return f"({node['text']})"
     return node["text"]

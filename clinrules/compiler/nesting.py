@@ -23,7 +23,7 @@ def check_nesting(comp: Compilation) -> None:
         (stmt.name.text if stmt.name is not None else f"rule {index + 1}", compiled["condition"])
         for index, (stmt, compiled) in enumerate(zip(comp.statements(ast.Rule), comp.rules))
     ]
-    for problem in too_deep(comp.scope, definitions, rules):
+    for problem in too_deep(comp.scope, definitions, rules, comp.nesting_bounds):
         if problem.cycle:
             continue  # stage `cycles` has reported it
         at = problem.at or {}

@@ -54,6 +54,15 @@ class Compilation:
     rules: list[dict] = field(default_factory=list)
     doc: dict | None = None
     measures: dict = field(default_factory=dict)  # input key -> values.Measure, made once per input
+    # (form, input key, operator, values as written) -> the comparison's IR node
+    # without its place, once lowered without a problem: a table repeats its
+    # thresholds, and the same comparison lowers the same way wherever it stands
+    lowered: dict = field(default_factory=dict)
+    # rule index -> (levels, definition keys): its condition nests at most that
+    # many levels plus those of the deepest of these definitions (stage
+    # `conditions` knows); stage `nesting` walks only the rules it must
+    nesting_bounds: dict[int, tuple[int, tuple[str, ...]]] = field(default_factory=dict)
+    by_kind: dict[type, list] | None = field(default=None, repr=False)  # see `statements`
 
     def error(self, code: str, message: str, loc: Location | None, hint: str | None = None) -> None:
         self.diagnostics.append(
@@ -98,7 +107,12 @@ class Compilation:
         return Location(line, column, line, column + len(text))
 
     def statements(self, kind: type) -> list:
-        return [s for s in self.file.statements if isinstance(s, kind)]
+        """The statements of this kind (an `ast` statement class), in file order."""
+        if self.by_kind is None:  # sorted once: every stage asks
+            self.by_kind = {}
+            for stmt in self.file.statements:
+                self.by_kind.setdefault(type(stmt), []).append(stmt)
+        return list(self.by_kind.get(kind, ()))
 
     def symbol(self, key: str, kind: str | None = None) -> Symbol | None:
         sym = self.symbols.get(key)

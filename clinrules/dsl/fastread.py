@@ -30,6 +30,13 @@ So a word such as `of` is a keyword in `any of [` but a plain word in
 `.rules` file of the repository, on every keyword put in every word slot of
 the shipped rulesets, and on mutated texts.
 
+It also gives up on conditions nested more than `_LEVELS` deep, so a tree
+it reads is always within `clinrules.limits.MAX_NESTING` and the parser
+checks the nesting of Lark's trees only. The usual statements and conditions
+(`rule NAME: IF`, `NAME CMP value`, `because "TEXT" [1]`) are read in one
+regex match each, built from the same pieces as the step-by-step reading;
+a failed match only sends the text down the steps.
+
 The reader only runs while the grammar is the one it was written for
 (`GRAMMAR_SHA256`); after any change to `rules.lark` it switches itself off
 (and a test fails) until it has been checked against the new grammar.
@@ -43,8 +50,10 @@ from bisect import bisect_left as _bisect
 from importlib import resources
 
 from clinrules.dsl import ast
+from clinrules.dsl.ast import name_key as _name_key
 from clinrules.dsl.strings import number_text, string_text
 from clinrules.errors import Location
+from clinrules.limits import MAX_NESTING
 
 # sha256 of rules.lark this reader mirrors (see the module docstring).
 GRAMMAR_SHA256 = "3f1336f466d9f95d13ccad2d3b41ee1c7e1ee50764c5ad2f9f4040d4aed78f07"
@@ -54,38 +63,62 @@ class Bail(Exception):
     """The fast reader is not certain: let Lark read the text."""
 
 
+# Nodes and Locations are made as their frozen dataclasses' `__init__` makes
+# them, field by field with `object.__setattr__`, without the call to
+# `__init__`. (Not by assigning `__dict__`: an instance with its own dict takes
+# twice the memory, and the many thousands of a large file cost more to free.)
 _new = object.__new__
 _set = object.__setattr__
 
 
-def _loc(line: int, column: int, end_line: int, end_column: int) -> Location:
-    """A Location without the frozen dataclass's per-field __setattr__ (same object)."""
-    loc = _new(Location)
-    _set(loc, "__dict__", {"line": line, "column": column, "end_line": end_line, "end_column": end_column})
-    return loc
+def _make(cls, fields: dict):
+    """The node of (frozen dataclass) `cls` with these fields, every one of them."""
+    node = _new(cls)
+    for name, value in fields.items():
+        _set(node, name, value)
+    return node
 
 
 def _name_node(text: str, loc: Location, quoted: bool = False) -> ast.Name:
+    """With its `key` already in place (what the cached property would compute on first use)."""
     node = _new(ast.Name)
-    _set(node, "__dict__", {"text": text, "loc": loc, "quoted": quoted})
+    _set(node, "text", text)
+    _set(node, "loc", loc)
+    _set(node, "quoted", quoted)
+    _set(node, "key", _name_key(text))
     return node
 
 
 def _value_node(number: str, unit, loc: Location) -> ast.Value:
     node = _new(ast.Value)
-    _set(node, "__dict__", {"number": number, "unit": unit, "loc": loc})
+    _set(node, "number", number)
+    _set(node, "unit", unit)
+    _set(node, "loc", loc)
     return node
 
 
 def _compare_node(subject, op: str, value, words: bool, loc: Location) -> ast.Compare:
     node = _new(ast.Compare)
-    _set(node, "__dict__", {"subject": subject, "op": op, "value": value, "words": words, "loc": loc})
+    _set(node, "subject", subject)
+    _set(node, "op", op)
+    _set(node, "value", value)
+    _set(node, "words", words)
+    _set(node, "loc", loc)
     return node
+
+
+def _joined(src: str, start: int, end: int, matched: str) -> str:
+    """The text of the name matched from `start` to `end`: its words and
+    numbers one space apart (a name of letters only is one word)."""
+    return matched if matched.isalpha() else " ".join(_PIECES(src, start, end))
 
 
 def _span(a: Location, b: Location) -> Location:
     loc = _new(Location)
-    _set(loc, "__dict__", {"line": a.line, "column": a.column, "end_line": b.end_line, "end_column": b.end_column})
+    _set(loc, "line", a.line)
+    _set(loc, "column", a.column)
+    _set(loc, "end_line", b.end_line)
+    _set(loc, "end_column", b.end_column)
     return loc
 
 
@@ -165,22 +198,28 @@ def _trie(words) -> str:
 
 
 def _words_alt(names) -> str:
-    return _trie([k for k, v in _KEYWORDS.items() if v in names]) + _B
+    return "(?i:" + _trie([k for k, v in _KEYWORDS.items() if v in names]) + ")" + _B
+
+
+def _keyword_p(name: str) -> str:
+    """The grammar's regex for keyword `name`."""
+    (word,) = [w for w, n in _KEYWORDS.items() if n == name]
+    return f"(?i:{re.escape(word)}){_B}"
 
 
 class _KeywordRegexes(dict):
     """Keyword name -> the grammar's regex for it, compiled on first use (import stays cheap)."""
 
     def __missing__(self, name: str):
-        (word,) = [w for w, n in _KEYWORDS.items() if n == name]
-        match = self[name] = re.compile(re.escape(word) + _B, re.I).match
+        match = self[name] = re.compile(_keyword_p(name)).match
         return match
 
 
 _KW_RE = _KeywordRegexes()
 _NEWLINE = re.compile("\n")
-_AND = _KW_RE["AND"]
-_OR = _KW_RE["OR"]
+# `and`, `or` with the blanks after them (see `_Reader._at_token`)
+_AND = re.compile(_keyword_p("AND") + r"\s*").match
+_OR = re.compile(_keyword_p("OR") + r"\s*").match
 
 _STATEMENT_WORDS = frozenset({"RULESET", "SOURCE", "INPUT", "DEFINE", "DECISION", "CODE", "RULE", "IF"})
 # The keywords that can follow a name somewhere: the LALR state inside a name
@@ -193,24 +232,52 @@ _CANNOT_START_NAME = frozenset({"and", "or", "then", "because"})
 _CMP_OPS = {"==": "=", "≥": ">=", "≤": "<=", "≠": "!="}
 _WORD_OPS = {"LEAST": ">=", "MOST": "<=", "MORE": ">", "LESS": "<"}
 _QUOTES = ('"', "“")
+# How many conditions (`condition`) and NOTs the reader opens one inside another
+# before it gives up. Each adds at most three nested nodes (the Group or Count
+# around it, an Or, an And) or one (a Not), and a `no NAME` one more: so a tree
+# read here nests at most 3 * _LEVELS + 1 <= MAX_NESTING levels, and never needs
+# the parser's nesting check (a deeper text is Lark's, and checked).
+_LEVELS = (MAX_NESTING - 1) // 3
 
 # Fast paths, each the same reading as the step-by-step code below for the
-# texts it matches (and nothing is concluded from a failed match):
+# texts it matches (and nothing is concluded from a failed match). Only the
+# keywords and the grammar's own case-insensitive terminals (WORD, UNIT) match
+# either case (`(?i:...)`): matching the rest case-sensitively is the same, and faster.
 _WORD_P = _RE["WORD"].pattern
 _NOT_TAKEN = _words_alt(_LEAD | {"AND", "OR", "THEN", "BECAUSE"})
 # the first word of a name where only the lead words are keywords
-_PURE_FIRST = re.compile(f"(?!{_NOT_TAKEN}){_WORD_P}", re.I).match
+_PURE_FIRST_P = f"(?!{_NOT_TAKEN}){_WORD_P}"
+_PURE_FIRST = re.compile(_PURE_FIRST_P).match
 # the first word of a name where a condition starts (`not`, `no` start a negation)
-_COND_FIRST = re.compile(f"(?!{_words_alt({'NOT', 'NO'})})(?!{_NOT_TAKEN}){_WORD_P}", re.I).match
+_COND_FIRST_P = f"(?!{_words_alt({'NOT', 'NO'})}){_PURE_FIRST_P}"
 # the rest of a name: words that do not end it, and whole numbers
-_NAME_REST = re.compile(f"(?:\\s*(?:(?!{_words_alt(_ENDS_NAME)}){_WORD_P}|\\d+))*", re.I).match
-_PIECES = re.compile(f"{_WORD_P}|\\d+", re.I).findall
+_NAME_REST_P = f"(?:\\s*(?:(?!{_words_alt(_ENDS_NAME)}){_WORD_P}|\\d+))*"
+_NAME_REST = re.compile(_NAME_REST_P).match
+_PIECES = re.compile(f"{_WORD_P}|\\d+").findall
 # `NUMBER UNIT?`, the unit taken only when it is not spelled like a keyword
 _VALUE_P = (f"({_RE['NUMBER'].pattern})(?:\\s*(?!{_words_alt(set(_KEYWORDS.values()))})"
             f"({_RE['UNIT'].pattern}))?")
-_VALUE_RE = re.compile(_VALUE_P, re.I).match
-# `CMP value` right after a name
-_CMP_VALUE = re.compile(f"\\s*({_RE['CMP'].pattern})\\s*{_VALUE_P}", re.I).match
+_VALUE_RE = re.compile(_VALUE_P).match
+# a name where a condition starts (`_COND_FIRST_P`, `_NAME_REST_P`; atomic: the
+# whole name, as there), and `CMP value` after it if written so: the usual
+# condition; else group 5 is set when what follows the name makes it a Ref for
+# `comparison` (a `,`, `]`, `)`, or `and`, `or`, `then` in ASCII letters)
+_NAMED_CONDITION = re.compile(
+    f"((?>{_COND_FIRST_P}{_NAME_REST_P}))(?:\\s*({_RE['CMP'].pattern})\\s*{_VALUE_P})?\\s*"
+    f"((?=[,\\])]|(?-i:[aA][nN][dD]|[oO][rR]|[tT][hH][eE][nN]){_B}))?").match
+# `rule NAME: IF`, the usual head of a rule: `IF` spelled in ASCII letters only
+# (as `_keyword` requires), the name's first word as in `name`
+_RULE_HEAD = re.compile(
+    f"({_keyword_p('RULE')})\\s*((?>{_PURE_FIRST_P}{_NAME_REST_P}))"
+    f"\\s*:\\s*(?-i:[iI][fF]){_B}\\s*").match
+# `then NAME` after a rule's condition: its first option, as `name` reads it
+_THEN_NAME = re.compile(
+    f"{_keyword_p('THEN')}\\s*((?>{_PURE_FIRST_P}{_NAME_REST_P}))\\s*").match
+# `because "TEXT" [1, 2]`, the usual reason: the string and the citations (no
+# comments in between, no trailing comma)
+_BECAUSE_TAIL = re.compile(
+    f"{_keyword_p('BECAUSE')}\\s*((?:{_RE['STRING'].pattern}))\\s*\\[((?:\\s*\\d+\\s*,)*\\s*\\d+)\\s*\\](\\s*)").match
+_DIGITS = re.compile(r"\d+").finditer
 
 
 def _keyword(word: str):
@@ -245,6 +312,10 @@ class _Reader:
         self.n = len(src)
         self.nls = [m.start() for m in _NEWLINE.finditer(src)]  # offsets of the line breaks
         self.comments: list[_Comment] = []
+        # the line `where` found last: offsets [line_first, line_stop] and its number
+        # (most tokens are on the line of the one before: no search for those)
+        self.line_first, self.line_stop, self.line_no = self.n + 1, -1, 0
+        self.level = 0  # conditions (and NOTs) open around `pos`: see `_LEVELS`
         self.pos = 0
         self._skip(0)
 
@@ -252,17 +323,29 @@ class _Reader:
 
     def where(self, start: int, end: int) -> Location:
         """The Location of the text from offset `start` to `end` (as Lark's tokens count)."""
+        loc = _new(Location)  # made field by field (see `_new`): the reader's most frequent step
+        first = self.line_first
+        if first <= start and end <= self.line_stop:  # on the line found last
+            line = self.line_no
+            _set(loc, "line", line)
+            _set(loc, "column", start - first + 1)
+            _set(loc, "end_line", line)
+            _set(loc, "end_column", end - first + 1)
+            return loc
         nls = self.nls
         i = _bisect(nls, start)
         first = nls[i - 1] + 1 if i else 0
-        j = _bisect(nls, end, i)
-        loc = _new(Location)  # `_loc`, inline: this is the reader's most frequent step
-        if j == i:
-            _set(loc, "__dict__", {"line": i + 1, "column": start - first + 1,
-                                   "end_line": i + 1, "end_column": end - first + 1})
+        stop = nls[i] if i < len(nls) else self.n
+        self.line_first, self.line_stop, self.line_no = first, stop, i + 1
+        _set(loc, "line", i + 1)
+        _set(loc, "column", start - first + 1)
+        if end <= stop:
+            _set(loc, "end_line", i + 1)
+            _set(loc, "end_column", end - first + 1)
         else:
-            _set(loc, "__dict__", {"line": i + 1, "column": start - first + 1,
-                                   "end_line": j + 1, "end_column": end - nls[j - 1]})
+            j = _bisect(nls, end, i)
+            _set(loc, "end_line", j + 1)
+            _set(loc, "end_column", end - nls[j - 1])
         return loc
 
     def _skip(self, pos: int) -> None:
@@ -280,6 +363,13 @@ class _Reader:
                 continue
             self.pos = pos
             return
+
+    def _at_token(self, pos: int) -> None:
+        """`_skip(pos)` after a match that took the blanks after its token already."""
+        if self.src.startswith("#", pos):
+            self._skip(pos)
+        else:
+            self.pos = pos
 
     def _fixed(self, end: int) -> Location:
         """The token from `pos` to `end`, and move past it."""
@@ -314,10 +404,23 @@ class _Reader:
             raise Bail
         return self._fixed(m.end())
 
+    def skip_keyword(self, kw: str) -> None:
+        """`expect_keyword` where the keyword's place is not wanted."""
+        m = _KW_RE[kw](self.src, self.pos)
+        if m is None:
+            raise Bail
+        self._skip(m.end())
+
     def char(self, ch: str) -> Location:
         if not self.src.startswith(ch, self.pos):
             raise Bail
         return self._fixed(self.pos + 1)
+
+    def skip_char(self, ch: str) -> None:
+        """`char` where the character's place is not wanted."""
+        if not self.src.startswith(ch, self.pos):
+            raise Bail
+        self._skip(self.pos + 1)
 
     def at(self, ch: str) -> bool:
         return self.src.startswith(ch, self.pos)
@@ -393,7 +496,7 @@ class _Reader:
 
     def names_list(self) -> tuple[list, Location]:
         """`[A, B]` after `of` (`[` included): the names and the `]`."""
-        self.char("[")
+        self.skip_char("[")
         names = [self.name()]
         while self.at(","):
             self._skip(self.pos + 1)
@@ -437,38 +540,67 @@ class _Reader:
     # --- conditions -------------------------------------------------------------------
 
     def condition(self):
+        self.level += 1
+        if self.level > _LEVELS:
+            raise Bail
         first = self.and_cond()
-        if _OR(self.src, self.pos) is None:
+        m = _OR(self.src, self.pos)
+        if m is None:
+            self.level -= 1
             return first
         args = [first]
-        while (m := _OR(self.src, self.pos)) is not None:
-            self._skip(m.end())
+        while m is not None:
+            self._at_token(m.end())
             args.append(self.and_cond())
-        return ast.Or(tuple(args), _span(first.loc, args[-1].loc))
+            m = _OR(self.src, self.pos)
+        self.level -= 1
+        return _make(ast.Or, {"args": tuple(args), "loc": _span(first.loc, args[-1].loc)})
 
     def and_cond(self):
         first = self.not_cond()
-        if _AND(self.src, self.pos) is None:
+        m = _AND(self.src, self.pos)
+        if m is None:
             return first
         args = [first]
-        while (m := _AND(self.src, self.pos)) is not None:
-            self._skip(m.end())
+        while m is not None:
+            self._at_token(m.end())
             args.append(self.not_cond())
-        return ast.And(tuple(args), _span(first.loc, args[-1].loc))
+            m = _AND(self.src, self.pos)
+        return _make(ast.And, {"args": tuple(args), "loc": _span(first.loc, args[-1].loc)})
 
     def not_cond(self):
-        m = _COND_FIRST(self.src, self.pos)
-        if m is not None:  # a plain name: the usual case
-            return self.after_name(self._rest(m))
+        src, start = self.src, self.pos
+        m = _NAMED_CONDITION(src, start)
+        if m is not None:  # a plain name: the usual case (`_rest`, and `comparison`'s first step)
+            end = m.end(1)
+            subject = _name_node(_joined(src, start, end, m.group(1)), self.where(start, end))
+            op = m.group(2)
+            if op is None:
+                self._at_token(m.end())
+                if m.group(5) is not None:
+                    return _make(ast.Ref, {"name": subject, "loc": subject.loc})
+                return self.after_name(subject)
+            unit = m.group(4)
+            if unit is None:
+                value = self._value(m, 3)
+            else:  # `_value`, its usual case inline
+                value = _value_node(number_text(m.group(3)), unit, self.where(m.start(3), m.end(4)))
+                self._at_token(m.end())
+            return _compare_node(subject, _CMP_OPS.get(op, op), value, False, _span(subject.loc, value.loc))
         kw, w, end = self.word()
         if kw == "NOT":
             tok = self._fixed(end)
+            self.level += 1
+            if self.level > _LEVELS:
+                raise Bail
             arg = self.not_cond()
-            return ast.Not(arg, "not", _span(tok, arg.loc))
+            self.level -= 1
+            return _make(ast.Not, {"arg": arg, "form": "not", "loc": _span(tok, arg.loc)})
         if kw == "NO":
             tok = self._fixed(end)
             name = self.name()
-            return ast.Not(ast.Ref(name, name.loc), "no", _span(tok, name.loc))
+            ref = _make(ast.Ref, {"name": name, "loc": name.loc})
+            return _make(ast.Not, {"arg": ref, "form": "no", "loc": _span(tok, name.loc)})
         return self.atom(kw, w, end)
 
     def atom(self, kw, w, end):
@@ -477,7 +609,7 @@ class _Reader:
                 tok = self.char("(")
                 arg = self.condition()
                 close = self.char(")")
-                return ast.Group(arg, _span(tok, close))
+                return _make(ast.Group, {"arg": arg, "loc": _span(tok, close)})
             if self.src.startswith(_QUOTES, self.pos):
                 return self.after_name(self.quoted_name())
             raise Bail
@@ -489,7 +621,7 @@ class _Reader:
         if kw == "FIRST" and nkw == "KNOWN":
             return self.after_first_known(tok)
         if kw == "AT" and nkw == "LEAST":
-            self.expect_keyword("LEAST")
+            self.skip_keyword("LEAST")
             k, _ = self.regex(_INT)
             return self.count("at least", int(k), tok)
         if kw in ("ANY", "ALL", "NONE") and nkw == "OF":
@@ -498,8 +630,8 @@ class _Reader:
         return self.after_name(self.led_name(w, start, end, True))
 
     def count(self, kind: str, k, first: Location):
-        self.expect_keyword("OF")
-        self.char("[")
+        self.skip_keyword("OF")
+        self.skip_char("[")
         args = [self.condition()]
         while self.at(","):
             self._skip(self.pos + 1)
@@ -507,11 +639,11 @@ class _Reader:
                 break
             args.append(self.condition())
         close = self.char("]")
-        return ast.Count(kind, k, tuple(args), _span(first, close))
+        return _make(ast.Count, {"kind": kind, "k": k, "args": tuple(args), "loc": _span(first, close)})
 
     def after_first_known(self, first: Location):
-        self.expect_keyword("KNOWN")
-        self.expect_keyword("OF")
+        self.skip_keyword("KNOWN")
+        self.skip_keyword("OF")
         names, close = self.names_list()
         subject = ast.FirstKnown(tuple(names), _span(first, close))
         return self.comparison(subject, options=False)
@@ -522,11 +654,6 @@ class _Reader:
     def comparison(self, subject, options: bool):
         """What follows a subject: `> V`, `is ...`, `between V and W`, or nothing (a Ref)."""
         src, pos = self.src, self.pos
-        m = _CMP_VALUE(src, pos)
-        if m is not None:
-            op = m.group(1)
-            value = self._value(m, 2)
-            return _compare_node(subject, _CMP_OPS.get(op, op), value, False, _span(subject.loc, value.loc))
         m = _CMP(src, pos)
         if m is not None:
             op = m.group()
@@ -537,13 +664,13 @@ class _Reader:
         if kw == "BETWEEN":
             self._skip(end)
             low = self.value()
-            self.expect_keyword("AND")
+            self.skip_keyword("AND")
             high = self.value()
-            return ast.Between(subject, low, high, _span(subject.loc, high.loc))
+            return _make(ast.Between, {"subject": subject, "low": low, "high": high, "loc": _span(subject.loc, high.loc)})
         if kw != "IS":
             if not options:
                 raise Bail  # `first known of [...]` must be compared
-            return ast.Ref(subject, subject.loc)
+            return _make(ast.Ref, {"name": subject, "loc": subject.loc})
         self._skip(end)
         kw, w, end = self.word()
         if kw == "AT":
@@ -551,7 +678,7 @@ class _Reader:
             self._skip(end)
             nkw = self.keyword()
             if nkw in ("LEAST", "MOST"):
-                self.expect_keyword(nkw)
+                self.skip_keyword(nkw)
                 value = self.value()
                 return _compare_node(subject, _WORD_OPS[nkw], value, True, _span(subject.loc, value.loc))
             if not options:
@@ -562,7 +689,7 @@ class _Reader:
             return ast.IsOption(subject, (option,), False, False, _span(subject.loc, option.loc))
         if kw in ("MORE", "LESS"):
             self._skip(end)
-            self.expect_keyword("THAN")
+            self.skip_keyword("THAN")
             value = self.value()
             return _compare_node(subject, _WORD_OPS[kw], value, True, _span(subject.loc, value.loc))
         if not options:
@@ -574,7 +701,7 @@ class _Reader:
             kw, w, end = self.word()
         if kw == "ONE":
             self._skip(end)
-            self.expect_keyword("OF")
+            self.skip_keyword("OF")
             names, close = self.names_list()
             return ast.IsOption(subject, tuple(names), negated, True, _span(subject.loc, close))
         if kw == "MISSING" or kw == "KNOWN":
@@ -593,15 +720,15 @@ class _Reader:
             raise Bail
         version = scope = None
         if self.keyword() == "VERSION_KW":
-            self.expect_keyword("VERSION_KW")
+            self.skip_keyword("VERSION_KW")
             if self.src.startswith(_QUOTES, self.pos):
                 raw, last = self.string()
                 version = string_text(raw).strip()
             else:
                 version, last = self.regex(_VERSION)
         if self.keyword() == "APPLIES":
-            self.expect_keyword("APPLIES")
-            self.expect_keyword("WHEN")
+            self.skip_keyword("APPLIES")
+            self.skip_keyword("WHEN")
             scope = self.condition()
             last = scope.loc
         return ast.Header(" ".join(title.split()), version, scope, _span(first, last))
@@ -631,14 +758,14 @@ class _Reader:
     def source(self) -> ast.Source:
         first = self.expect_keyword("SOURCE")
         number, _ = self.regex(_INT)
-        self.char(":")
+        self.skip_char(":")
         raw, last = self.string()
         return ast.Source(int(number), string_text(raw), _span(first, last))
 
     def input(self) -> ast.Input:
         first = self.expect_keyword("INPUT")
         name = self.name()
-        self.char(":")
+        self.skip_char(":")
         kw, w, end = self.word()
         unit = None
         options = ()
@@ -649,12 +776,12 @@ class _Reader:
             kind = "number"
             type_first = type_last = self._fixed(end)
             if self.keyword() == "IN":
-                self.expect_keyword("IN")
+                self.skip_keyword("IN")
                 unit, type_last = self.regex(_UNIT)
         elif kw == "ONE":
             kind = "one of"
             type_first = self._fixed(end)
-            self.expect_keyword("OF")
+            self.skip_keyword("OF")
             names, type_last = self.names_list()
             options = tuple(names)
         else:
@@ -662,17 +789,17 @@ class _Reader:
         low = high = molar_mass = typical = None
         end_loc = type_last
         if self.keyword() == "FROM":
-            self.expect_keyword("FROM")
+            self.skip_keyword("FROM")
             low = self.value()
-            self.expect_keyword("TO")
+            self.skip_keyword("TO")
             high = self.value()
             type_last = end_loc = high.loc
         if self.at(","):
             self._skip(self.pos + 1)
             kw = self.keyword()
             if kw == "MOLAR":
-                self.expect_keyword("MOLAR")
-                self.expect_keyword("MASS")
+                self.skip_keyword("MOLAR")
+                self.skip_keyword("MASS")
                 molar_mass = self.value()
                 type_last = end_loc = molar_mass.loc
                 if self.at(","):
@@ -682,7 +809,7 @@ class _Reader:
             elif kw != "TYPICAL":
                 raise Bail
         if self.keyword() == "TYPICAL":
-            self.expect_keyword("TYPICAL")
+            self.skip_keyword("TYPICAL")
             typical = self.value()
             end_loc = typical.loc
         itype = ast.InputType(kind, unit, options, low, high, _span(type_first, type_last), molar_mass)
@@ -691,11 +818,11 @@ class _Reader:
     def define(self) -> ast.Define:
         first = self.expect_keyword("DEFINE")
         name = self.name()
-        self.char(":")
+        self.skip_char(":")
         if self.keyword() == "SCORE":
             score_first = self.expect_keyword("SCORE")
-            self.expect_keyword("OF")
-            self.char("[")
+            self.skip_keyword("OF")
+            self.skip_char("[")
             items = [self.score_item()]
             while self.at(","):
                 self._skip(self.pos + 1)
@@ -710,32 +837,32 @@ class _Reader:
 
     def score_item(self) -> ast.ScoreItem:
         condition = self.condition()
-        self.char(":")
+        self.skip_char(":")
         number, loc = self.regex(_NUMBER)
         return ast.ScoreItem(condition, number_text(number), _span(condition.loc, loc))
 
     def decision(self) -> ast.Decision:
         first = self.expect_keyword("DECISION")
         name = self.name()
-        self.char(":")
+        self.skip_char(":")
         kw, w, end = self.word()
         if kw not in ("ONE", "ANY"):
             raise Bail
         kind = "one of" if kw == "ONE" else "any of"
         self._skip(end)
-        self.expect_keyword("OF")
+        self.skip_keyword("OF")
         names, last = self.names_list()
         policy = None
         kw = self.keyword()
         if kw == "WITH":
-            self.expect_keyword("WITH")
+            self.skip_keyword("WITH")
             kw = self.keyword()
             if kw == "PRIORITY":
                 policy, last = "priority", self.expect_keyword("PRIORITY")
             elif kw != "FIRST":
                 raise Bail
         if kw == "FIRST":
-            self.expect_keyword("FIRST")
+            self.skip_keyword("FIRST")
             policy, last = "first match", self.expect_keyword("MATCH")
         if policy is not None and kind == "any of":
             raise Bail  # the builder's error, told by Lark
@@ -744,7 +871,7 @@ class _Reader:
     def code(self) -> ast.Code:
         first = self.expect_keyword("CODE")
         name = self.name()
-        self.char(":")
+        self.skip_char(":")
         if self.src.startswith(_QUOTES, self.pos):
             raw, _ = self.string()
             system = string_text(raw).strip()
@@ -758,9 +885,25 @@ class _Reader:
         return ast.Code(name, system, value, _span(first, last))
 
     def named_rule(self) -> ast.Rule:
+        src = self.src
+        m = _RULE_HEAD(src, self.pos)
+        if m is not None:  # `rule NAME: IF`: the steps below in one match
+            first = self.where(m.start(1), m.end(1))
+            start, end = m.span(2)
+            name = _name_node(_joined(src, start, end, m.group(2)), self.where(start, end))
+            self._at_token(m.end())
+            condition = self.condition()
+            m = _THEN_NAME(src, self.pos)
+            if m is None:
+                self.skip_keyword("THEN")
+                return self.rule_rest(name, condition, first)
+            start, end = m.span(1)
+            option = _name_node(_joined(src, start, end, m.group(1)), self.where(start, end))
+            self._at_token(m.end())
+            return self.rule_rest(name, condition, first, option)
         first = self.expect_keyword("RULE")
         name = self.name()
-        self.char(":")
+        self.skip_char(":")
         kw, w, end = self.word()
         if kw == "OTHERWISE":
             self._skip(end)
@@ -768,7 +911,7 @@ class _Reader:
         elif kw == "IF":
             self._skip(end)
             condition = self.condition()
-            self.expect_keyword("THEN")
+            self.skip_keyword("THEN")
         else:
             raise Bail
         return self.rule_rest(name, condition, first)
@@ -776,35 +919,46 @@ class _Reader:
     def bare_rule(self) -> ast.Rule:
         first = self.expect_keyword("IF")
         condition = self.condition()
-        self.expect_keyword("THEN")
+        self.skip_keyword("THEN")
         return self.rule_rest(None, condition, first)
 
-    def rule_rest(self, name, condition, first: Location) -> ast.Rule:
-        actions = [self.action()]
+    def rule_rest(self, name, condition, first: Location, option=None) -> ast.Rule:
+        """The actions and the reason (`option`: the first action's name, if read already)."""
+        actions = [self.action(option)]
         while True:
             if self.at(","):
                 self._skip(self.pos + 1)
-            elif self.keyword() == "AND":
-                self._skip(self.pos + 3)
             else:
-                break
+                kw = self.keyword()
+                if kw != "AND":
+                    break
+                self._skip(self.pos + 3)
             actions.append(self.action())
         because = None
         last = actions[-1].loc
-        if self.keyword() == "BECAUSE":
+        if kw == "BECAUSE":  # the keyword the loop ended on
             because = self.because()
             last = because.loc
-        return ast.Rule(name, condition, tuple(actions), because, _span(first, last))
+        return _make(ast.Rule, {"name": name, "condition": condition, "actions": tuple(actions), "because": because,
+                                "loc": _span(first, last), "suppressions": ()})
 
-    def action(self) -> ast.Action:
-        option = self.name()
+    def action(self, option=None) -> ast.Action:
+        if option is None:
+            option = self.name()
         if not self.at(":"):
-            return ast.Action(None, option, option.loc)
+            return _make(ast.Action, {"decision": None, "option": option, "loc": option.loc})
         self._skip(self.pos + 1)
         chosen = self.name()
-        return ast.Action(option, chosen, _span(option.loc, chosen.loc))
+        return _make(ast.Action, {"decision": option, "option": chosen, "loc": _span(option.loc, chosen.loc)})
 
     def because(self) -> ast.Because:
+        m = _BECAUSE_TAIL(self.src, self.pos)
+        if m is not None:  # `because "TEXT" [1, 2]`: the steps below in one match
+            citations = tuple(_make(ast.Citation, {"number": int(d.group()), "loc": self.where(d.start(), d.end())})
+                              for d in _DIGITS(self.src, m.start(2), m.end(2)))
+            loc = self.where(m.start(), m.start(3))
+            self._at_token(m.end())
+            return _make(ast.Because, {"text": string_text(m.group(1)), "citations": citations, "loc": loc})
         first = self.expect_keyword("BECAUSE")
         text = ""
         last = None
@@ -817,7 +971,7 @@ class _Reader:
             found = []
             while True:
                 number, loc = self.regex(_INT)
-                found.append(ast.Citation(int(number), loc))
+                found.append(_make(ast.Citation, {"number": int(number), "loc": loc}))
                 if not self.at(","):
                     break
                 self._skip(self.pos + 1)
@@ -827,7 +981,7 @@ class _Reader:
             citations = tuple(found)
         if last is None:
             raise Bail
-        return ast.Because(text, citations, _span(first, last))
+        return _make(ast.Because, {"text": text, "citations": citations, "loc": _span(first, last)})
 
 
 def enabled() -> bool:

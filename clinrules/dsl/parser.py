@@ -194,11 +194,13 @@ def _parse(text: str, path: str) -> tuple[ast.RulesFile, tuple[Comment, ...]]:
                 read = fastread.read(source)
             except Exception:  # noqa: BLE001 - not certain (fastread.Bail) or too deep: Lark reads it
                 read = None
-        header, statements, comments = read if read is not None else _lark_read(source, path)
+        fast = read is not None
+        header, statements, comments = read if fast else _lark_read(source, path)
     finally:
         if collecting:
             gc.enable()
-    check_nesting(header, statements, source, path)
+    if not fast:  # the fast reader reads only conditions well within the limit (`fastread._LEVELS`)
+        check_nesting(header, statements, source, path)
     statements = attach_suppressions(statements, comments, source, path)
     rules_file = ast.RulesFile(path=path, text=text, header=header, statements=tuple(statements))
     return rules_file, tuple(from_token(c) for c in comments)

@@ -222,3 +222,153 @@ def test_switched_off_by_the_environment(monkeypatch):
     assert not parser.fast_reader()
     monkeypatch.setenv("CLINRULES_FAST_READER", "1")
     assert parser.fast_reader() == fastread.enabled()
+
+
+# The one-match paths (`_NAMED_CONDITION`, `_RULE_HEAD`, `_BECAUSE_TAIL`): what
+# they read, and near misses they must leave to the step-by-step reading.
+ONE_MATCH = [
+    'rule cell 0: IF a >= 12 mg/L AND b < 3 THEN x BECAUSE "c" [1]\n',
+    'RULE Cell 12abc: If a>=12mg/L and b<3 then x because "c" [ 1 , 2 ]\n',
+    "rule r: ıf a > 1 THEN x\n",
+    "rule r: İF a > 1 THEN x\n",
+    "rule r # c\n: IF a > 1 THEN x\n",
+    "rule r: # c\n IF a > 1 THEN x\n",
+    'rule r:\n  IF\n  heart\n  rate\n  >=\n  12\n  /min\n  THEN x\n  BECAUSE\n  "a\n  b"\n  [\n1\n,\n2\n]\n',
+    "rule r: IF a > 5 # c\n mg/L THEN x\n",
+    "rule r: IF a # c\n > 5 THEN x\n",
+    "rule r: IF a > 5 in THEN x\n",
+    'rule r: IF a ≥ +5 AND b == 2 AND c ≠ 3 AND d ≤ .5 THEN x BECAUSE "q" [1,]\n',
+    "rule r: IF a > 5 weeks OR b THEN x because “smart” [3]\n",
+    "rule r: IF a > 1e4 THEN x\n",
+    "rule r: IF a 2 b > 5 AND c's-d/e > 1 THEN x\n",
+    "rule r: IF not a > 5 AND no b AND (c > 1) THEN x\n",
+    "rule r: IF a is at least 5 AND a between 1 and 2 AND a is not b THEN x\n",
+    "rule r: IF a > 5 and THEN x\n",
+    "rule r: IF a >= THEN x\n",
+    "rule r: IF a > ( THEN x\n",
+    'rule r: IF a > 5 mg/L because "x" [1]\n',
+    "rule any: IF a > 1 THEN x\n",
+    "rule at risk: IF a > 1 THEN x\n",
+    '"rule" r: IF a > 1 THEN x\n',
+    "rule r: OTHERWISE x\n",
+    "rule because: IF a THEN x\n",
+    "rule r: IF a > 1 THEN x BECAUSE \"a\" [1] [2]\n",
+    "rule r: IF a > 1 THEN x BECAUSE \"a\" [1.5]\n",
+    'rule r: IF a > 1 THEN x BECAUSE "a \\" b" [1] # c\n',
+    'rule r: IF a > 1 THEN x BECAUSE "a" # c\n [1]\n',
+    "rule r: IF ſide > 1 AND ſ > 2 THEN x\n",
+    "rule r: IF a > 1 Kg THEN x\n",
+    "rule r: IF a is > 1 THEN x\n",
+    "rule r: IF a.b > 1 THEN x\n",
+    "rule r: IF a == 1 and b OR c > 2 mm[Hg] THEN x\n",
+    "rule r: IF (a) AND any of [b, c,] AND d OR e THEN x\n",
+    "rule r: IF a ANDy b Or c\n  and d then x\n",
+    "rule r: IF a ᴀnd b THEN x\n",
+    "rule r: IF a and\n",
+]
+
+
+@pytest.mark.parametrize("text", ONE_MATCH)
+def test_the_one_match_paths_read_the_same(text, monkeypatch):
+    _check(HEADER + "input a: number\n" + text, monkeypatch)
+    _check(HEADER + text, monkeypatch)
+
+
+def _nested(shape: str, depth: int) -> str:
+    if shape == "parens":
+        return "(" * depth + "a" + ")" * depth
+    if shape == "not":
+        return "NOT " * depth + "a > 1"
+    if shape == "any of":
+        return "any of [" * depth + "a, b" + "]" * depth
+    if shape == "mixed":
+        return "(b OR NOT " * depth + "no a" + ")" * depth
+    return "(b AND " * depth + "c" + ")" * depth
+
+
+@pytest.mark.parametrize("shape", ["parens", "not", "any of", "mixed", "and"])
+def test_conditions_near_the_reader_s_depth_read_and_fail_the_same(shape, monkeypatch):
+    """The reader reads conditions up to `_LEVELS` deep and leaves deeper ones,
+    and the parser's nesting check with them, to Lark."""
+    for depth in (1, fastread._LEVELS - 1, fastread._LEVELS, fastread._LEVELS + 1, 40, 99, 100, 101):
+        _check(f"{HEADER}IF {_nested(shape, depth)} THEN x\n", monkeypatch, parser.engine() == "lark")
+
+
+def test_nodes_made_without_their_init_hold_every_field():
+    """The reader fills some nodes' `__dict__` directly (`fastread._make`): each
+    holds exactly its dataclass fields (a Name also its cached `key`)."""
+    import dataclasses
+
+    header, statements, _ = fastread.read(SOURCE)
+    seen = set()
+    stack = [header, *statements]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (tuple, list)):
+            stack.extend(node)
+            continue
+        if not dataclasses.is_dataclass(node):
+            continue
+        seen.add(type(node).__name__)
+        names = {f.name for f in dataclasses.fields(node)}
+        assert set(vars(node)) - {"key"} == names, type(node).__name__
+        stack.extend(getattr(node, name) for name in names)
+    assert {"Rule", "Action", "Because", "Citation", "And", "Or", "Not", "Ref", "Group", "Count",
+            "Between", "Compare", "Name", "Value"} <= seen
+
+
+def test_the_one_match_regexes_agree_with_the_steps_on_random_text():
+    """`_NAMED_CONDITION` and `_RULE_HEAD` against the step-by-step regexes they
+    stand for, on random runs of keywords (in every case), words, numbers, units,
+    operators and letters that fold onto ASCII ones."""
+    import random
+
+    pieces = [*KEYWORDS, *(k.upper() for k in KEYWORDS), "ſ", "K", "ı", "İ", "a", "b1", "12", "3.5", "+4",
+              ".5", "mg/L", "/min", "mm[Hg]", "\n", "-", "'", "é", "#", ",", "[", "]", "(", ")", ">", ">=",
+              "≥", "==", "!=", "Kg", "µg", "1e4", "ıf", "anḍ"]
+    rng = random.Random(7)
+
+    def after_blanks(s, pos):
+        m = fastread._WS(s, pos)
+        return m.end() if m else pos
+
+    def text():
+        return "".join(rng.choice(pieces) + rng.choice(["", " ", " "]) for _ in range(rng.randrange(1, 7)))
+
+    def keyword(word):
+        try:
+            return fastread._keyword(word)
+        except fastread.Bail:  # spelled like a keyword in other letters
+            return "?"
+
+    for _ in range(20000):
+        s = text()
+        m = fastread._NAMED_CONDITION(s, 0)
+        first = fastread._PURE_FIRST(s, 0)
+        if first is None or keyword(first.group()) in ("NOT", "NO"):
+            assert m is None, s
+            continue
+        end = fastread._NAME_REST(s, first.end()).end()
+        assert m.span(1) == (0, end), s
+        op = fastread._CMP(s, after_blanks(s, end))
+        value = op and fastread._VALUE_RE(s, after_blanks(s, op.end()))
+        if value:
+            assert (m.group(2), m.span(3), m.span(4)) == (op.group(), value.span(1), value.span(2)), s
+        else:
+            assert m.group(2) is None, s
+            if m.group(5) is not None:  # a Ref for `comparison`: not compared, no `is`, no `between`
+                after = after_blanks(s, end)
+                word = fastread._WORD(s, after)
+                assert s[after:after + 1] in (",", "]", ")") or keyword(word.group()) in ("AND", "OR", "THEN")
+
+        head = "rule " + s + rng.choice([":", " :", ""]) + rng.choice([" IF", " if x", " ıf x", " If(", " OTHERWISE"])
+        m = fastread._RULE_HEAD(head, 0)
+        name = fastread._PURE_FIRST(head, 5)
+        expect = None
+        if name:
+            end = fastread._NAME_REST(head, name.end()).end()
+            colon = after_blanks(head, end)
+            word = head.startswith(":", colon) and fastread._WORD(head, after_blanks(head, colon + 1))
+            if word and keyword(word.group()) == "IF":
+                expect = ((5, end), after_blanks(head, word.end()))
+        assert (m and (m.span(2), m.end())) == expect, head
