@@ -8,11 +8,11 @@ diagnostics; the document is emitted only when none of them found a problem.
 from __future__ import annotations
 
 import errno
-import gc
 from pathlib import Path
 from typing import Callable
 
 from clinrules import dsl
+from clinrules.collector import paused
 from clinrules.compiler.codes import attach_codes
 from clinrules.compiler.conditions import compile_conditions
 from clinrules.compiler.cycles import check_cycles
@@ -91,22 +91,15 @@ def _unreadable(path: str, message: str, hint: str | None = None) -> RulesError:
 
 
 def _compile(text: str, path: str, raw: bytes | None, tree=None, validate: bool = True) -> dict:
-    # The syntax tree and the document hold no reference cycles; letting the
-    # cyclic collector scan them again and again while they grow costs more
-    # than a third of the compile time of a large ruleset.
-    collecting = gc.isenabled()
-    gc.disable()
     try:
-        return _compile_stages(text, path, raw, tree, validate)
+        with paused():  # the tree and the document hold no cycles: see clinrules.collector
+            return _compile_stages(text, path, raw, tree, validate)
     except RecursionError:
         # The parser and stage `nesting` hold conditions to MAX_NESTING
         # levels; this is the last guard, so no input ever ends in a traceback.
         raise RulesError([Diagnostic(
             "nested-too-deeply", "the rules are nested too deeply to compile", file=path, hint=HINT,
         )]) from None
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def _compile_stages(text: str, path: str, raw: bytes | None, tree=None, validate: bool = True) -> dict:

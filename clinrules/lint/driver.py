@@ -7,10 +7,9 @@ each is a plain function of the shared `Analysis`.
 
 from __future__ import annotations
 
-import gc
-from contextlib import contextmanager
 from typing import Mapping
 
+from clinrules.collector import paused
 from clinrules.lint import conflicts, dead, gaps, masking, redundancy, style, unused
 from clinrules.lint.analysis import Analysis
 from clinrules.lint.config import Config, from_table
@@ -67,7 +66,7 @@ def lint(doc: dict, *, config: Config | Mapping | None = None, file: str | None 
         config = Config()
     elif not isinstance(config, Config):
         config = from_table(config)
-    with _no_cycle_collection():
+    with paused():  # see clinrules.collector
         an = Analysis(doc)
         found: list[Finding] = []
         for family in FAMILIES:
@@ -82,21 +81,3 @@ def lint(doc: dict, *, config: Config | Mapping | None = None, file: str | None 
     found.sort(key=Finding.sort_key)
     return found
 
-
-@contextmanager
-def _no_cycle_collection():
-    """The cycle collector paused while one document is analysed.
-
-    The analysis allocates many short-lived boxes, lists and tuples, so
-    the collector runs often, and each full pass walks every object of
-    the (large) compiled document again: about a tenth of the time on a
-    1,500-rule table, for no garbage: reference counting frees what the
-    analysis drops (a cycle, if one were made, would wait until after).
-    Left as it was found, so nesting and a caller's own pause are kept."""
-    was_on = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_on:
-            gc.enable()
