@@ -147,11 +147,11 @@ def test_findings_after_random_edits_are_the_full_lint(tmp_path):
             uri = s.open(path)
             assert shown(await s.linted(uri, 1)) == expected(text)
             version = 1
-            for _ in range(8):
+            for _ in range(10):
                 lines = text.split("\n")
                 rule_lines = [i for i, line in enumerate(lines) if line.startswith("rule ")]
                 i = rng.choice(rule_lines)
-                kind = rng.choice(["digit", "blank", "typo", "delete"])
+                kind = rng.choice(["digit", "blank", "typo", "delete", "comment"])
                 if kind == "digit" and any(ch.isdigit() for ch in lines[i][5:]):
                     col = next(c for c in range(5, len(lines[i])) if lines[i][c].isdigit())
                     change = (i, col, i, col + 1, str((int(lines[i][col]) + 3) % 10))
@@ -161,6 +161,8 @@ def test_findings_after_random_edits_are_the_full_lint(tmp_path):
                 elif kind == "delete":  # the whole rule statement (up to the blank line after it)
                     end = next(j for j in range(i + 1, len(lines)) if not lines[j].strip())
                     change = (i, 0, end + 1, 0, "")
+                elif kind == "comment":  # a note above the rule: what the text says is unchanged
+                    change = (i, 0, i, 0, "# reviewed by the panel\n")
                 else:
                     change = (i, 0, i, 0, "\n")
                 l0, c0, l1, c1, new = change
