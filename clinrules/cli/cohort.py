@@ -40,7 +40,8 @@ def cohort_command(ruleset_path: str, data: str, mapping: str | None, out: str |
         for decision, rows in summary["decisions"].items():
             lines.append(f"{decision}:")
             for r in rows:
-                shown = r["status"] + (f": {r['value']}" if r["value"] else "")
+                shown = r["status"] + (f": {r['value']}" if r["value"] else "") + (
+                    f" between {r['conflicting']}" if r.get("conflicting") else "")
                 lines.append(f"  {r['patients']:>8}  {shown}")
         write("\n".join(lines) + "\n")
     raise SystemExit(EXIT_FINDINGS if summary["bad_rows"] else EXIT_CLEAN)

@@ -37,6 +37,7 @@ class DecisionCells(NamedTuple):
     kind: str
     options: tuple  # option names, in declaration order
     cells: tuple  # Cell(box, outcome)
+    conflicting: tuple  # per cell: the options in conflict there (a frozenset of positions), or None
     rules: tuple  # the rule positions that set this decision (not OTHERWISE)
     otherwise: tuple  # the OTHERWISE rules' positions
     fallback: object  # the outcome the OTHERWISE rules give (or NOTHING)
@@ -54,19 +55,20 @@ def decision_cells(ruleset, dims: Sequence[Dim] | None = None) -> list[DecisionC
     for dp in ruleset.decision_plans:
         rules = tuple(r.index for r in ruleset.rules
                       if not r.otherwise and any(d == dp.index for d, _ in r.actions))
-        whole = completions.whole_space(dp, rules, scope_varies)
-        cells = tuple(Cell(box, outcome) for box, outcome in
-                      sorted(((c.box, c.outcome) for c in whole), key=lambda c: _key(c)))
+        whole = sorted(((c.box, c.outcome, opts) for c, opts in completions.whole_space(dp, rules, scope_varies)),
+                       key=_key)
+        cells = tuple(Cell(box, outcome) for box, outcome, _ in whole)
+        conflicting = tuple(opts for _, _, opts in whole)
         spec = dp.spec
-        out.append(DecisionCells(dp.index, spec.name, spec.key, spec.kind, tuple(spec.options), cells,
+        out.append(DecisionCells(dp.index, spec.name, spec.key, spec.kind, tuple(spec.options), cells, conflicting,
                                  rules, tuple(dp.otherwise_rules), dp.fallback_outcome,
                                  bool(dp.otherwise_rules) and bool(dp.fallback)))
     return out
 
 
 def _key(cell) -> tuple:
-    box, outcome = cell
-    return (repr(_sortable(outcome)), sorted(box.items()))
+    box, outcome, conflicting = cell
+    return (repr(_sortable(outcome)), repr(_sortable(conflicting)), sorted(box.items()))
 
 
 def _sortable(outcome):

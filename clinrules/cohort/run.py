@@ -2,7 +2,8 @@
 
 The summary counts rows, bad rows per input (a bad value is never
 evaluated: its row's decisions are `not evaluated`), and per decision how
-many patients got each status and value.
+many patients got each status and value (for a conflict, each set of
+options in conflict).
 """
 
 from __future__ import annotations
@@ -29,9 +30,11 @@ def summarize(eng, table: str, query) -> dict:
     per_input = {name: int(v or 0) for (name, _), v in zip(query.bad_columns, values[2:]) if v}
     decisions = {}
     for name, stem in query.outputs:
-        got = eng.rows(f"SELECT {stem}__status AS s, {stem}__value AS v, COUNT(*) AS n FROM {table} "
-                       f"GROUP BY {stem}__status, {stem}__value ORDER BY {stem}__status, {stem}__value")
-        decisions[name] = [{"status": r["s"], "value": r["v"], "patients": int(r["n"])} for r in got]
+        got = eng.rows(f"SELECT {stem}__status AS s, {stem}__value AS v, {stem}__conflicting AS c, COUNT(*) AS n "
+                       f"FROM {table} GROUP BY {stem}__status, {stem}__value, {stem}__conflicting "
+                       f"ORDER BY {stem}__status, {stem}__value, {stem}__conflicting")
+        decisions[name] = [{"status": r["s"], "value": r["v"], "patients": int(r["n"]),
+                            **({"conflicting": r["c"]} if r["c"] else {})} for r in got]
     return {"patients": total, "bad_rows": bad_rows, "bad_values": per_input, "decisions": decisions}
 
 

@@ -131,12 +131,12 @@ class Generator:
         a line along that input crossing both), and the query gets cheaper."""
         if len(dc.cells) > self.WIDEN_UP_TO:
             return dc
-        by_result: dict = {}
-        for box, outcome in dc.cells:
-            by_result.setdefault(outcome, []).append(box)
-        cells = tuple(Cell(box, outcome) for outcome, boxes in by_result.items()
-                      for box in widen(boxes, self.dims))
-        return dc._replace(cells=cells)
+        by_result: dict = {}  # a conflict's result is also which options are in conflict
+        for (box, outcome), conflicting in zip(dc.cells, dc.conflicting):
+            by_result.setdefault((outcome, conflicting), []).append(box)
+        wide = [(Cell(box, outcome), conflicting) for (outcome, conflicting), boxes in by_result.items()
+                for box in widen(boxes, self.dims)]
+        return dc._replace(cells=tuple(c for c, _ in wide), conflicting=tuple(o for _, o in wide))
 
     # --- reading the columns --------------------------------------------------
 
@@ -411,7 +411,24 @@ class Generator:
         fired_sql = (f"CASE WHEN {bad_any} THEN NULL WHEN {blocked} THEN '' ELSE concat_ws('; ', {', '.join(fired)}) END"
                      if fired else f"CASE WHEN {bad_any} THEN NULL ELSE '' END")
         return [f"{status} AS {d.ident(stem + '__status')}", f"{value} AS {d.ident(stem + '__value')}",
-                f"{needs_sql} AS {d.ident(stem + '__needs')}", f"{fired_sql} AS {d.ident(stem + '__fired')}"]
+                f"{needs_sql} AS {d.ident(stem + '__needs')}", f"{fired_sql} AS {d.ident(stem + '__fired')}",
+                f"{self._conflicting(dc, outcomes, bad_any)} AS {d.ident(stem + '__conflicting')}"]
+
+    def _conflicting(self, dc: DecisionCells, outcomes: list, bad_any: str) -> str:
+        """The options in conflict, when the result is a conflict (as the
+        runtime's `conflicting`): those in conflict in every conflict cell
+        compatible with the patient, in declaration order, joined by `; `."""
+        if CONFLICT not in outcomes:
+            return "CAST(NULL AS STRING)"
+        i, k = dc.index, outcomes.index(CONFLICT)
+        cells = [(j, opts) for j, opts in enumerate(dc.conflicting) if opts is not None]
+        names = []
+        for option in sorted(frozenset().union(*(opts for _, opts in cells))):
+            lacking = [f"cr_c{i}_{j}" for j, opts in cells if option not in opts]
+            name = lit(dc.options[option])
+            names.append(f"CASE WHEN NOT ({' OR '.join(lacking)}) THEN {name} END" if lacking else name)
+        return (f"CASE WHEN {bad_any} THEN NULL WHEN cr_n{i} = 1 AND cr_p{i}_{k} "
+                f"THEN concat_ws('; ', {', '.join(names)}) END")
 
 
 def build_query(ruleset, cols: list[Column], types: dict[str, str], dialect: str, source: str,

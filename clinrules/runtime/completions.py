@@ -161,11 +161,15 @@ class Completions:
         return Settled(outcomes, in_every, needs, found)
 
     def whole_space(self, plan: DecisionPlan, rules: tuple, scope_varies: bool) -> tuple:
-        """The decision's cells over the whole space, merged per result:
-        what a backend compiles ("this result is possible" predicates in
-        SQL) and what the semantic diff compares across versions."""
+        """The decision's cells over the whole space, merged per result
+        (and, for conflicts, per set of options in conflict), each with
+        those options (a frozenset of option positions; None for any other
+        result): what a backend compiles ("this result is possible"
+        predicates in SQL) and what the semantic diff compares across
+        versions."""
         raw = self._partition(plan, {}, (), rules, scope_varies, merge=True)
-        return tuple(Cell(box, CONFLICT if isinstance(key, tuple) else key) for box, key in raw)
+        return tuple((Cell(box, CONFLICT), key[1]) if isinstance(key, tuple) else (Cell(box, key), None)
+                     for box, key in raw)
 
     def index(self, plan: DecisionPlan):
         """(CellIndex, per cell the options in conflict or None) of one

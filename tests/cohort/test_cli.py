@@ -54,6 +54,32 @@ def test_cohort_sample(tmp_path):
         assert row["imaging__fired"] == "; ".join(got["imaging"].fired), pid
 
 
+def test_cohort_summary_counts_each_set_of_options_in_conflict(tmp_path):
+    rules = tmp_path / "conflict.rules"
+    rules.write_text('ruleset "Antibiotics" version 1.0.0\n\n'
+                     "input fever: yes/no\ninput CRP: number in mg/L from 0 to 500\n\n"
+                     "decision antibiotic: one of [amoxicillin, doxycycline, none]\n\n"
+                     "rule a: IF fever THEN amoxicillin\n"
+                     "rule b: IF fever AND CRP > 100 mg/L THEN doxycycline\n"
+                     "rule c: IF NOT fever THEN none\n")
+    data = tmp_path / "patients.csv"
+    data.write_text("id,fever,CRP\np1,yes,150\np2,yes,200\np3,yes,20\np4,no,\n")
+    out = tmp_path / "out.csv"
+    result = CliRunner().invoke(cli, ["cohort", str(rules), "--data", str(data), "--out", str(out),
+                                      "--format", "json"])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.output)["decisions"]["antibiotic"]
+    assert {"status": "conflict", "value": None, "patients": 2,
+            "conflicting": "amoxicillin; doxycycline"} in rows
+    import csv
+
+    by_id = {r["id"]: r for r in csv.DictReader(out.open())}
+    assert by_id["p1"]["antibiotic__conflicting"] == "amoxicillin; doxycycline"
+    assert by_id["p3"]["antibiotic__conflicting"] == "" and by_id["p3"]["antibiotic__value"] == "amoxicillin"
+    text = CliRunner().invoke(cli, ["cohort", str(rules), "--data", str(data)])
+    assert "2  conflict between amoxicillin; doxycycline" in text.output
+
+
 def test_cohort_bad_mapping_and_data(tmp_path):
     mapping = tmp_path / "m.yaml"
     mapping.write_text("columns:\n  duration: {column: duration_days, unit: litres}\n  nothing: x\n")

@@ -1,4 +1,5 @@
-"""SQL results equal the runtime's, row for row (status, value, needs, fired).
+"""SQL results equal the runtime's, row for row (status, value, needs, fired, the
+options in conflict).
 
 Random rulesets (the runtime property test's generator: every condition
 form, policy, OTHERWISE, scopes, scores) and random patients with unknowns,
@@ -43,7 +44,8 @@ def runtime_row(rs, row) -> dict:
              "side": None if row["side"] is None else row["side"].lower()}
     d = rs.evaluate(facts).decisions["d"]
     value = "; ".join(d.value) if isinstance(d.value, list) else d.value
-    return {"status": d.status, "value": value, "needs": "; ".join(d.needs), "fired": "; ".join(d.fired)}
+    return {"status": d.status, "value": value, "needs": "; ".join(d.needs), "fired": "; ".join(d.fired),
+            "conflicting": None if d.conflicting is None else "; ".join(d.conflicting)}
 
 
 def sql_rows(eng, rs, rows):
@@ -52,8 +54,8 @@ def sql_rows(eng, rs, rows):
     cols = columns(rs.doc, MAPPING, list(types), None)
     query = build_query(rs, cols, types, eng.name, "patients", ["id"])
     got = sorted(eng.rows(query.sql), key=lambda r: int(r["id"]))
-    return [{"status": g["d__status"], "value": g["d__value"], "needs": g["d__needs"], "fired": g["d__fired"]}
-            for g in got]
+    return [{"status": g["d__status"], "value": g["d__value"], "needs": g["d__needs"], "fired": g["d__fired"],
+             "conflicting": g["d__conflicting"]} for g in got]
 
 
 def check(eng, source, rows):
@@ -86,3 +88,30 @@ def test_bad_values_are_counted_not_evaluated():
     got = eng.rows(query.sql)
     assert [g["bad_inputs"] for g in got] == ["n", "n", "n; a", ""]
     assert [g["d__status"] for g in got] == ["not evaluated"] * 3 + ["decided"]
+
+
+def test_conflict_rows_name_the_options_in_conflict_in_every_completion():
+    from clinrules.cohort.engines import DuckDB
+    from tests.runtime.test_property import HEADER
+
+    source = ('ruleset "conflicts"\n' + HEADER + "decision d: one of [x, y, z]\n"
+              "rule r1: IF a THEN x\nrule r2: IF a AND n > 3 THEN y\nrule r3: IF a AND b THEN z\n"
+              "rule r4: IF a AND n > 3 AND NOT b THEN z\n")
+
+    def row(a, b, n):
+        return {"a": a, "b": b, "n": n, "q_weeks": None, "side": None}
+
+    rows = [row("yes", "true", "5"), row("yes", None, "5"), row("yes", None, None), row("yes", "false", "2"),
+            row("yes", "true", None), row("no", None, None)]
+    eng = DuckDB()
+    rs = load(compile_source(source, "conflicts.rules"))
+    got = sql_rows(eng, rs, rows)
+    assert got == [runtime_row(rs, r) for r in rows]
+    assert [(g["status"], g["conflicting"]) for g in got] == [
+        ("conflict", "x; y; z"),  # every rule fires
+        ("conflict", "x; y; z"),  # b either way: z by r3 or by r4
+        ("undecided", None),  # n low and b no: x alone; else a conflict
+        ("decided", None),
+        ("conflict", "x; z"),  # y only when n > 3: in conflict in some completions, not in every one
+        ("undecided", None),  # a is no: no rule fires
+    ]
