@@ -378,7 +378,7 @@ class Plan:
         large table has thousands of states: marking the states of each run
         one by one cost seconds at load. Instead each rule's runs on a slot
         are merged, and the masks are one pass of XOR toggles per slot."""
-        self._negated: dict[int, tuple] = {}
+        self._negated: dict[int, tuple] = {}  # a table -> (it, its negation): one tuple per distinct table
         spans: dict[int, tuple[int, dict[int, list], dict[int, list]]] = {}
         runs_of: dict[int, tuple] = {}
         self.all_rules = 0
@@ -407,7 +407,6 @@ class Plan:
         self.partial = self.all_rules & ~self.full
         self.masks = {slot: (_state_masks(size, no), _state_masks(size, ny))
                       for slot, (size, no, ny) in sorted(spans.items())}
-        del self._negated
 
     # --- code generation ------------------------------------------------------
 
