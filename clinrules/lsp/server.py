@@ -164,11 +164,11 @@ class RulesServer(LanguageServer):
         elif doc.showing_errors:
             published = self.publish(doc, doc.shown_findings)
             doc.showing_errors = False
-        self.heap.settle()
         self.protocol.notify(CHECKED, {"uri": doc.uri, "version": doc.version, "errors": len(checked.errors),
                                        "milliseconds": round((time.perf_counter() - started) * 1000),
                                        "cpu_milliseconds": round((time.thread_time() - cpu) * 1000),
                                        "published": published})
+        self.heap.settle()  # after the errors are out: a full collection, when due, comes after them
         if checked.doc is not None:
             version = doc.version
             loop = asyncio.get_running_loop()
@@ -201,13 +201,13 @@ class RulesServer(LanguageServer):
         started, cpu = time.perf_counter(), time.thread_time()
         doc.findings, doc.shown_findings, seconds, lint_cpu = future.result()
         published = self.publish(doc, doc.shown_findings)
-        self.heap.settle()
         self.protocol.notify(LINTED, {
             "uri": doc.uri, "version": version, "findings": len(doc.findings),
             "milliseconds": round((seconds + time.perf_counter() - started) * 1000),
             "cpu_milliseconds": round((lint_cpu + time.thread_time() - cpu) * 1000),
             "published": published,
         })
+        self.heap.settle()
 
     def publish(self, doc: Document, diagnostics: list[dict]) -> bool:
         """Send the document's diagnostics, unless they are exactly those
