@@ -6,6 +6,9 @@ Run it once on the code before a change and once after, then compare:
     python benchmarks/compile_identity.py /tmp/after.txt
     cmp /tmp/before.txt /tmp/after.txt
 
+(`--smoke`: the shipped rulesets and a few mutants of each, as the test
+suite runs it; `--full`: whole outcomes instead of their SHA-256 digests.)
+
 For every text below it writes the outcome of `compile_source` (the
 compiled JSON, `json.dumps(sort_keys=True)`, or every RulesError diagnostic
 with its code, message, location, hint and source line) and the syntax tree
@@ -138,12 +141,16 @@ def _diag(d) -> list:
     return [d.code, d.message, d.file, where, d.hint, d.source_line, d.severity]
 
 
-def cases() -> list[tuple[str, str]]:
-    base = _files() + _snippets() + _generated()
+def cases(smoke: bool = False) -> list[tuple[str, str]]:
+    """Every text, or with `smoke` the shipped and conformance rulesets and 3 mutants of each
+    (the test suite's check that the script runs)."""
+    shipped = ("rulesets/", "tests/conformance/")
+    base = [(n, t) for n, t in _files() if n.startswith(shipped)] if smoke else _files() + _snippets() + _generated()
     out = list(base)
     for name, text in base:
         if len(text) < 200_000 and text.strip():  # each text's own seed: new texts move no other
-            out += _mutants(name, text, 40 if len(text) < 20_000 else 8, random.Random(name))
+            count = 3 if smoke else 40 if len(text) < 20_000 else 8
+            out += _mutants(name, text, count, random.Random(name))
     return out
 
 
@@ -152,7 +159,7 @@ def main() -> None:
     full = "--full" in sys.argv  # whole outcomes instead of their digests (to see a difference)
     n_err = 0
     with open(out_path, "w", encoding="utf-8") as fh:
-        all_cases = cases()
+        all_cases = cases(smoke="--smoke" in sys.argv)
         for name, text in all_cases:
             outcome = _outcome(text, "x.rules")
             n_err += outcome.startswith("ERR")
