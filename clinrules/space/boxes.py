@@ -42,19 +42,13 @@ def intersect(a: Box, b: Box) -> Box | None:
 
 
 def intersect_all(boxes: Iterable[Box]) -> Box | None:
-    """The intersection of `boxes`, as a chain of `intersect` from `{}`
-    gives it (same masks, same key order), in one dict: the yes set of a
+    """The intersection of `boxes` (None when empty): the yes set of a
     table row's conjunction of bounds."""
-    out: Box = {}
+    out: Box | None = {}
     for box in boxes:
-        if len(out) < len(box):
-            out, box = dict(box), out
-        for d, m in box.items():
-            if d in out:
-                m = out[d] & m
-                if not m:
-                    return None
-            out[d] = m
+        out = intersect(out, box)
+        if out is None:
+            return None
     return out
 
 

@@ -9,6 +9,7 @@ ever parsed and compiled, never run as code.
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from pathlib import Path
 
@@ -60,9 +61,7 @@ _last = _LastText()
 
 def problems(text: str, path: str) -> dict:
     """The errors (or, when it compiles, the lint findings) of `text`."""
-    kept = _last.checked_of(text, path)
-    checked = Checked(path=kept.path, text=kept.text, tree=kept.tree, doc=kept.doc, errors=kept.errors,
-                      lines=kept.lines)
+    checked = dataclasses.replace(_last.checked_of(text, path), findings=None)  # the kept one stays unlinted
     lint_checked(checked)
     return {
         "compiled": checked.doc is not None,
